@@ -1,0 +1,78 @@
+//! An error as it crosses the wire: AWS's error type name and its message.
+
+use serde_json::json;
+
+/// HTTP status AWS uses for client errors in JSON 1.1 services.
+pub const CLIENT_ERROR_STATUS: u16 = 400;
+/// HTTP status AWS uses for its own failures.
+pub const SERVER_ERROR_STATUS: u16 = 500;
+
+/// The error types the Kinesis API returns (names as in the `__type` field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorType {
+    Serialization,
+    Validation,
+    InvalidArgument,
+    ResourceNotFound,
+    ResourceInUse,
+    LimitExceeded,
+    ProvisionedThroughputExceeded,
+    ExpiredIterator,
+    ExpiredNextToken,
+    AccessDenied,
+    InternalFailure,
+    UnknownOperation,
+}
+
+impl ErrorType {
+    /// The `__type` AWS puts on the wire.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ErrorType::Serialization => "SerializationException",
+            ErrorType::Validation => "ValidationException",
+            ErrorType::InvalidArgument => "InvalidArgumentException",
+            ErrorType::ResourceNotFound => "ResourceNotFoundException",
+            ErrorType::ResourceInUse => "ResourceInUseException",
+            ErrorType::LimitExceeded => "LimitExceededException",
+            ErrorType::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
+            ErrorType::ExpiredIterator => "ExpiredIteratorException",
+            ErrorType::ExpiredNextToken => "ExpiredNextTokenException",
+            ErrorType::AccessDenied => "AccessDeniedException",
+            ErrorType::InternalFailure => "InternalFailure",
+            ErrorType::UnknownOperation => "UnknownOperationException",
+        }
+    }
+
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorType::InternalFailure => SERVER_ERROR_STATUS,
+            _ => CLIENT_ERROR_STATUS,
+        }
+    }
+}
+
+/// An AWS error: its type and its message, exactly as AWS words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub error_type: ErrorType,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(error_type: ErrorType, message: impl Into<String>) -> Self {
+        ApiError { error_type, message: message.into() }
+    }
+
+    /// The JSON 1.1 error body: `{"__type": "...", "message": "..."}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({ "__type": self.error_type.wire_name(), "message": self.message })
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error_type.wire_name(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
