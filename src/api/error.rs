@@ -63,9 +63,14 @@ impl ApiError {
         ApiError { error_type, message: message.into() }
     }
 
-    /// The JSON 1.1 error body: `{"__type": "...", "message": "..."}`.
+    /// The JSON 1.1 error body: `{"__type": "...", "message": "..."}`. AWS sends some errors (an
+    /// unknown operation, an empty body) with no message at all, so an empty message is left out.
     pub fn to_json(&self) -> serde_json::Value {
-        json!({ "__type": self.error_type.wire_name(), "message": self.message })
+        if self.message.is_empty() {
+            json!({ "__type": self.error_type.wire_name() })
+        } else {
+            json!({ "__type": self.error_type.wire_name(), "message": self.message })
+        }
     }
 }
 

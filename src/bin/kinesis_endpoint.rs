@@ -1,0 +1,191 @@
+//! The native endpoint: the same engine and API layer as the web app, served over HTTP on 127.0.0.1
+//! so real clients (boto3, the AWS CLI) can be pointed at it. The wall clock drives the engine here;
+//! nothing else differs from the browser.
+//!
+//! `cargo run --release --features endpoint --bin kinesis-endpoint -- --port 4567
+//!  [--shard-limit N] [--transition-ms N] [--no-limits]`
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use kinesis_lab::api::kinesis::{ApiReply, KinesisService, TARGET_PREFIX};
+use kinesis_lab::api::eventstream;
+use kinesis_lab::engine::streams::types::SubscribeToShardEvent;
+use kinesis_lab::engine::streams::EngineConfig;
+use tiny_http::{Header, Request, Response, Server, StatusCode};
+
+/// Requests larger than this are refused with 413 (a 10 MiB PutRecords is ~13.4 MiB in base64).
+const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+/// How often a subscription checks for new records (EFO pushes within ~70 ms; FACTS §1).
+const SUBSCRIPTION_POLL: Duration = Duration::from_millis(50);
+
+struct Options {
+    port: u16,
+    config: EngineConfig,
+}
+
+const USAGE: &str = "usage: kinesis-endpoint --port PORT [--shard-limit N] [--transition-ms N] [--no-limits] [--account-id ID] [--region REGION]";
+
+fn parse_options() -> Result<Options, String> {
+    let mut port = None;
+    let mut config = EngineConfig::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--port" => port = Some(value("--port")?.parse::<u16>().map_err(|e| format!("--port: {e}"))?),
+            "--shard-limit" => config.shard_limit = value("--shard-limit")?.parse().map_err(|e| format!("--shard-limit: {e}"))?,
+            "--transition-ms" => {
+                config.transition_ms = value("--transition-ms")?.parse().map_err(|e| format!("--transition-ms: {e}"))?
+            }
+            "--no-limits" => config.enforce_limits = false,
+            "--account-id" => config.account_id = value("--account-id")?,
+            "--region" => config.region = value("--region")?,
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    let port = port.ok_or_else(|| format!("--port is required\n{USAGE}"))?;
+    Ok(Options { port, config })
+}
+
+fn wall_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+type Shared = Arc<Mutex<KinesisService>>;
+
+fn main() {
+    let options = match parse_options() {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let address = format!("127.0.0.1:{}", options.port);
+    let server = match Server::http(&address) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot listen on {address}: {e}");
+            std::process::exit(1);
+        }
+    };
+    let service: Shared = Arc::new(Mutex::new(KinesisService::new(options.config.clone(), wall_ms())));
+    eprintln!(
+        "kinesis-endpoint listening on http://{address} (account {}, region {}, shard limit {}, transitions {} ms, limits {})",
+        options.config.account_id,
+        options.config.region,
+        options.config.shard_limit,
+        options.config.transition_ms,
+        if options.config.enforce_limits { "on" } else { "off" }
+    );
+    for request in server.incoming_requests() {
+        let service = service.clone();
+        std::thread::spawn(move || handle(service, request));
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn request_header<'a>(request: &'a Request, name: &'static str) -> Option<&'a str> {
+    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
+}
+
+fn json_response(status: u16, body: &serde_json::Value) -> Response<std::io::Cursor<Vec<u8>>> {
+    let mut response = Response::from_data(body.to_string().into_bytes()).with_status_code(StatusCode(status));
+    if let Some(h) = header("Content-Type", "application/x-amz-json-1.1") {
+        response.add_header(h);
+    }
+    if let Some(h) = body.get("__type").and_then(|t| t.as_str()).and_then(|t| header("x-amzn-ErrorType", t)) {
+        response.add_header(h);
+    }
+    response
+}
+
+fn handle(service: Shared, mut request: Request) {
+    if request.method() != &tiny_http::Method::Post {
+        let xml = "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n";
+        let _ = request.respond(Response::from_string(xml).with_status_code(StatusCode(403)));
+        return;
+    }
+    let mut body = Vec::new();
+    let read = request.as_reader().take(MAX_REQUEST_BYTES as u64 + 1).read_to_end(&mut body);
+    if read.is_err() || body.len() > MAX_REQUEST_BYTES {
+        let _ = request.respond(Response::empty(StatusCode(413)));
+        return;
+    }
+    let target = request_header(&request, "X-Amz-Target").unwrap_or("").to_string();
+    if request_header(&request, "Authorization").is_none() {
+        let body = serde_json::json!({"__type": "MissingAuthenticationTokenException", "message": "Missing Authentication Token"});
+        let _ = request.respond(json_response(400, &body));
+        return;
+    }
+    let reply = {
+        let Ok(mut svc) = service.lock() else { return };
+        svc.engine.advance_to(wall_ms());
+        if target.starts_with(TARGET_PREFIX) {
+            svc.call_target(&target, &body)
+        } else {
+            svc.call_target("", &body)
+        }
+    };
+    match reply {
+        ApiReply::Json { status, body } => {
+            let _ = request.respond(json_response(status, &body));
+        }
+        ApiReply::Subscribed { subscription_id } => stream_subscription(service, request, subscription_id),
+    }
+}
+
+/// Serve a SubscribeToShard response: `initial-response`, then SubscribeToShardEvent messages as the
+/// engine produces them, until the subscription ends (5 minutes, shard end, or the consumer goes).
+/// Written by hand as HTTP/1.1 chunked encoding, flushing each message at once, because clients act on
+/// events as they arrive.
+fn stream_subscription(service: Shared, request: Request, subscription_id: u64) {
+    let mut writer = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    if writer.write_all(head.as_bytes()).is_err() || write_chunk(&mut writer, &eventstream::initial_response()).is_err() {
+        return;
+    }
+    loop {
+        std::thread::sleep(SUBSCRIPTION_POLL);
+        let poll = {
+            let Ok(mut svc) = service.lock() else { break };
+            svc.engine.advance_to(wall_ms());
+            svc.poll_subscription(subscription_id)
+        };
+        let mut bytes = Vec::new();
+        for event in &poll.events {
+            bytes.extend(encode_event(event));
+        }
+        if let Some(error) = &poll.error {
+            let api: kinesis_lab::api::ApiError = error.clone().into();
+            bytes.extend(eventstream::exception(api.error_type.wire_name(), &api.message));
+        }
+        if !bytes.is_empty() && write_chunk(&mut writer, &bytes).is_err() {
+            // The client went away: end the subscription so its slot is free.
+            return;
+        }
+        if poll.ended {
+            break;
+        }
+    }
+    let _ = writer.write_all(b"0\r\n\r\n");
+    let _ = writer.flush();
+}
+
+fn write_chunk(writer: &mut Box<dyn Write + Send>, bytes: &[u8]) -> std::io::Result<()> {
+    writer.write_all(format!("{:x}\r\n", bytes.len()).as_bytes())?;
+    writer.write_all(bytes)?;
+    writer.write_all(b"\r\n")?;
+    writer.flush()
+}
+
+fn encode_event(event: &SubscribeToShardEvent) -> Vec<u8> {
+    let payload = serde_json::to_value(event).unwrap_or_default();
+    eventstream::event("SubscribeToShardEvent", &payload)
+}

@@ -1,0 +1,104 @@
+//! CloudWatch-style metrics (namespace AWS/Kinesis) per simulated second, at stream and shard level.
+//! Source: FACTS.md §1 "Metrics". Latencies are modelled, not measured: see `modelled_latency_ms`.
+
+use std::collections::VecDeque;
+
+use crate::engine::time::{second_of, EpochMillis};
+
+/// One second of one stream's (or shard's) metrics. Sums unless the name says max.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MetricPoint {
+    /// IncomingBytes / IncomingRecords: accepted writes.
+    pub incoming_bytes: u64,
+    pub incoming_records: u64,
+    /// PutRecord.Success and PutRecords.SuccessfulRecords (calls / records).
+    pub put_record_success: u64,
+    pub put_records_successful_records: u64,
+    pub put_records_total_records: u64,
+    /// GetRecords.Bytes / GetRecords.Records (stream) = OutgoingBytes / OutgoingRecords (shard).
+    pub outgoing_bytes: u64,
+    pub outgoing_records: u64,
+    pub get_records_success: u64,
+    /// GetRecords.IteratorAgeMilliseconds (max over the second).
+    pub iterator_age_ms_max: u64,
+    /// WriteProvisionedThroughputExceeded / ReadProvisionedThroughputExceeded (records / calls).
+    pub write_throttled: u64,
+    pub read_throttled: u64,
+    /// SubscribeToShard.RateExceeded and SubscribeToShardEvent.MillisBehindLatest (max).
+    pub subscribe_rate_exceeded: u64,
+    pub subscribe_millis_behind_max: u64,
+    pub subscribe_event_bytes: u64,
+    pub subscribe_event_records: u64,
+    /// Sums of modelled latencies (divide by the matching success count for the average).
+    pub put_latency_ms_sum: u64,
+    pub get_latency_ms_sum: u64,
+}
+
+/// A bounded series of per-second points, newest last.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricSeries {
+    points: VecDeque<(u64, MetricPoint)>,
+    capacity_seconds: usize,
+}
+
+/// How many seconds of per-second detail each stream keeps.
+pub const STREAM_SERIES_SECONDS: usize = 3_600;
+/// How many seconds of per-second detail each shard keeps.
+pub const SHARD_SERIES_SECONDS: usize = 900;
+
+impl MetricSeries {
+    pub fn new(capacity_seconds: usize) -> Self {
+        MetricSeries { points: VecDeque::new(), capacity_seconds: capacity_seconds.max(1) }
+    }
+
+    /// The point for the second `now_ms` falls in, created if needed.
+    pub fn at(&mut self, now_ms: EpochMillis) -> &mut MetricPoint {
+        let second = second_of(now_ms);
+        let is_current = self.points.back().is_some_and(|(s, _)| *s == second);
+        if !is_current {
+            self.points.push_back((second, MetricPoint::default()));
+            while self.points.len() > self.capacity_seconds {
+                self.points.pop_front();
+            }
+        }
+        // Non-empty here: either the current second was already last, or it was just pushed.
+        let last = self.points.len() - 1;
+        &mut self.points[last].1
+    }
+
+    /// Points with their second, oldest first (seconds with no activity are absent).
+    pub fn points(&self) -> impl DoubleEndedIterator<Item = &(u64, MetricPoint)> {
+        self.points.iter()
+    }
+
+    pub fn get(&self, second: u64) -> Option<&MetricPoint> {
+        self.points.iter().rev().find(|(s, _)| *s == second).map(|(_, p)| p)
+    }
+}
+
+/// A simple, documented latency model so the latency metrics move sensibly: a base cost plus transfer
+/// time at 100 MiB/s. Labelled "modelled" wherever it is shown.
+pub fn modelled_latency_ms(base_ms: u64, bytes: u64) -> u64 {
+    base_ms + bytes / (100 * 1024 * 1024 / 1000)
+}
+pub const PUT_BASE_LATENCY_MS: u64 = 10;
+pub const GET_BASE_LATENCY_MS: u64 = 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_groups_by_second_and_stays_bounded() {
+        let mut s = MetricSeries::new(3);
+        s.at(1_000).incoming_records += 1;
+        s.at(1_999).incoming_records += 1;
+        s.at(2_000).incoming_records += 5;
+        assert_eq!(s.get(1).map(|p| p.incoming_records), Some(2));
+        assert_eq!(s.get(2).map(|p| p.incoming_records), Some(5));
+        s.at(3_000);
+        s.at(4_000);
+        assert_eq!(s.points().count(), 3);
+        assert!(s.get(1).is_none());
+    }
+}

@@ -1,0 +1,216 @@
+//! The page's shared state: one simulated account (a `KinesisService`) and the few signals the panels
+//! share. Every engine interaction goes through `KinesisService::call` with the same JSON boto3 would
+//! send, so the page sees exactly what a real client would; the only other engine call is moving the
+//! simulated clock.
+
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+use crate::api::{ApiReply, KinesisService};
+use crate::engine::streams::EngineConfig;
+use crate::engine::time::{EpochMillis, DEFAULT_SANDBOX_START_MS, MILLIS_PER_SECOND};
+
+/// How far the page moves the simulated clock after CreateStream, so the stream can finish CREATING
+/// (which takes `EngineConfig::transition_ms`, 500 ms by default).
+pub const CREATE_SETTLE_MS: EpochMillis = MILLIS_PER_SECOND;
+
+/// An error reply, as AWS would send it: the `__type` and `message` of the JSON body and the HTTP status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiFailure {
+    pub status: u16,
+    pub error_type: String,
+    pub message: String,
+}
+
+impl ApiFailure {
+    fn from_body(status: u16, body: &Value) -> Self {
+        let error_type = body
+            .get("__type")
+            .and_then(Value::as_str)
+            // AWS sends `namespace#Type` on some paths; the short name is what clients show.
+            .map(|t| t.rsplit('#').next().unwrap_or(t).to_string())
+            .unwrap_or_else(|| "UnknownError".into());
+        let message = body
+            .get("message")
+            .or_else(|| body.get("Message"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        ApiFailure { status, error_type, message }
+    }
+
+    /// A failure the page itself found before calling (e.g. a shard count that is not a number).
+    pub fn local(message: impl Into<String>) -> Self {
+        ApiFailure { status: 0, error_type: "InputError".into(), message: message.into() }
+    }
+}
+
+/// One shard as ListShards describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardView {
+    pub shard_id: String,
+    pub start: u128,
+    pub end: u128,
+    /// The decimal strings exactly as the API returned them.
+    pub start_text: String,
+    pub end_text: String,
+    /// Closed shards (after a split or merge) carry an ending sequence number.
+    pub open: bool,
+}
+
+/// The stream the page is working with, from DescribeStreamSummary and ListShards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamView {
+    pub name: String,
+    pub arn: String,
+    pub status: String,
+    pub open_shard_count: u64,
+    pub retention_hours: u64,
+    pub shards: Vec<ShardView>,
+}
+
+impl StreamView {
+    /// The open shard whose hash-key range holds `hash_key`.
+    pub fn shard_for(&self, hash_key: u128) -> Option<&ShardView> {
+        self.shards.iter().find(|s| s.open && s.start <= hash_key && hash_key <= s.end)
+    }
+}
+
+/// What the last PutRecord returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PutView {
+    pub shard_id: String,
+    pub sequence_number: String,
+    /// The shard the explainer predicted for the key at the moment of the put.
+    pub predicted_shard_id: Option<String>,
+}
+
+/// Handles to the shared state; `Copy`, so every closure can hold one.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    service: StoredValue<KinesisService, LocalStorage>,
+    /// The simulated clock, mirrored for the UI.
+    pub now_ms: RwSignal<EpochMillis>,
+    pub stream: RwSignal<Option<StreamView>>,
+    pub partition_key: RwSignal<String>,
+    pub last_put: RwSignal<Option<PutView>>,
+}
+
+impl Lab {
+    pub fn new() -> Self {
+        let service = KinesisService::new(EngineConfig::default(), DEFAULT_SANDBOX_START_MS);
+        let now = service.engine.now_ms();
+        Lab {
+            service: StoredValue::new_local(service),
+            now_ms: RwSignal::new(now),
+            stream: RwSignal::new(None),
+            partition_key: RwSignal::new("customer-42".to_string()),
+            last_put: RwSignal::new(None),
+        }
+    }
+
+    /// Calls one Kinesis operation with a JSON request body; `Ok` holds the 200 response body.
+    pub fn call(&self, operation: &str, request: Value) -> Result<Value, ApiFailure> {
+        let body = serde_json::to_vec(&request).expect("a serde_json::Value always serialises");
+        let reply = self
+            .service
+            .try_update_value(|service| service.call(operation, &body))
+            .ok_or_else(|| ApiFailure::local("the simulation is no longer running (page unloaded)"))?;
+        match reply {
+            ApiReply::Json { status: 200, body } => Ok(body),
+            ApiReply::Json { status, body } => Err(ApiFailure::from_body(status, &body)),
+            ApiReply::Subscribed { .. } => {
+                Err(ApiFailure::local(format!("{operation} answered with an event stream, which this page does not read")))
+            }
+        }
+    }
+
+    /// Moves the simulated clock forward by `delta_ms` and refreshes what depends on it.
+    pub fn advance_by(&self, delta_ms: EpochMillis) {
+        let target = self.now_ms.get_untracked().saturating_add(delta_ms);
+        let now = self.service.try_update_value(|service| {
+            let _ = service.engine.advance_to(target);
+            service.engine.now_ms()
+        });
+        if let Some(now) = now {
+            self.now_ms.set(now);
+        }
+        if let Some(name) = self.stream.with_untracked(|s| s.as_ref().map(|s| s.name.clone())) {
+            // A status can change with time (CREATING → ACTIVE); errors here stay silent because the
+            // stream panel shows the last good view and the next action reports any problem.
+            if let Ok(view) = self.describe(&name) {
+                self.stream.set(Some(view));
+            }
+        }
+    }
+
+    /// DescribeStreamSummary + ListShards (all pages) for one stream.
+    pub fn describe(&self, name: &str) -> Result<StreamView, ApiFailure> {
+        let summary = self.call("DescribeStreamSummary", json!({ "StreamName": name }))?;
+        let d = &summary["StreamDescriptionSummary"];
+        let mut shards = Vec::new();
+        let mut request = json!({ "StreamName": name });
+        loop {
+            let page = self.call("ListShards", request)?;
+            if let Some(list) = page["Shards"].as_array() {
+                shards.extend(list.iter().filter_map(shard_view));
+            }
+            match page["NextToken"].as_str() {
+                // With NextToken, AWS requires that StreamName is absent.
+                Some(token) if !token.is_empty() => request = json!({ "NextToken": token }),
+                _ => break,
+            }
+        }
+        Ok(StreamView {
+            name: d["StreamName"].as_str().unwrap_or(name).to_string(),
+            arn: d["StreamARN"].as_str().unwrap_or_default().to_string(),
+            status: d["StreamStatus"].as_str().unwrap_or("UNKNOWN").to_string(),
+            open_shard_count: d["OpenShardCount"].as_u64().unwrap_or(0),
+            retention_hours: d["RetentionPeriodHours"].as_u64().unwrap_or(0),
+            shards,
+        })
+    }
+}
+
+fn shard_view(shard: &Value) -> Option<ShardView> {
+    let shard_id = shard["ShardId"].as_str()?.to_string();
+    let start_text = shard["HashKeyRange"]["StartingHashKey"].as_str()?.to_string();
+    let end_text = shard["HashKeyRange"]["EndingHashKey"].as_str()?.to_string();
+    Some(ShardView {
+        shard_id,
+        start: start_text.parse().ok()?,
+        end: end_text.parse().ok()?,
+        start_text,
+        end_text,
+        open: shard["SequenceNumberRange"]["EndingSequenceNumber"].is_null(),
+    })
+}
+
+/// The shared state, from context (provided once by the app root).
+pub fn use_lab() -> Lab {
+    expect_context::<Lab>()
+}
+
+/// Shows an API error plainly: the AWS error type, its message and the HTTP status.
+#[component]
+pub fn ApiErrorBox(
+    /// The failure to show, if any.
+    #[prop(into)]
+    error: Signal<Option<ApiFailure>>,
+    /// `data-testid` of the box, so tests can find the right one.
+    testid: &'static str,
+) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let status = if e.status == 0 { String::new() } else { format!(" (HTTP {})", e.status) };
+            view! {
+                <div class="api-error" role="alert" data-testid=testid>
+                    <span class="api-error-type">{e.error_type}</span>
+                    {status}
+                    ": "
+                    <span class="api-error-message">{e.message}</span>
+                </div>
+            }
+        })
+    }
+}
