@@ -68,6 +68,9 @@ impl ApiError {
     pub fn to_json(&self) -> serde_json::Value {
         if self.message.is_empty() {
             json!({ "__type": self.error_type.wire_name() })
+        } else if self.error_type == ErrorType::Serialization {
+            // Coral's deserializer writes its messages under a capital-M key (kinesalite, run against AWS).
+            json!({ "__type": self.error_type.wire_name(), "Message": self.message })
         } else {
             json!({ "__type": self.error_type.wire_name(), "message": self.message })
         }

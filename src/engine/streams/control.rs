@@ -37,9 +37,10 @@ pub fn apply_change(stream: &mut Stream, change: Change, now: EpochMillis) -> Af
         Change::Split { shard, new_starting_hash_key } => reshard::split(stream, shard, new_starting_hash_key, now),
         Change::Merge { shard, adjacent } => reshard::merge(stream, shard, adjacent, now),
         Change::Scale { target } => reshard::scale_uniformly(stream, target, now),
-        Change::SwitchMode { mode } => {
+        Change::SwitchMode { mode, warm_mibps } => {
             stream.mode = mode;
             stream.on_demand = Default::default();
+            stream.on_demand.warm_target_mibps = warm_mibps;
         }
         Change::StartEncryption { key_id } => stream.encryption_key_id = Some(key_id),
         Change::StopEncryption => stream.encryption_key_id = None,
@@ -601,12 +602,8 @@ impl StreamsEngine {
             stream.mode_switches_ms.retain(|t| now.saturating_sub(*t) < MILLIS_PER_DAY);
             stream.mode_switches_ms.push_back(now);
         }
-        self.pend(&name, StreamStatus::Updating, Change::SwitchMode { mode: target });
-        if let (StreamMode::OnDemand, Some(mibps)) = (target, input.warm_throughput_mi_bps) {
-            if let Some(stream) = self.streams.get_mut(&name) {
-                stream.on_demand.warm_target_mibps = Some(mibps).filter(|m| *m > 0);
-            }
-        }
+        let warm_mibps = input.warm_throughput_mi_bps.filter(|m| *m > 0 && target == StreamMode::OnDemand);
+        self.pend(&name, StreamStatus::Updating, Change::SwitchMode { mode: target, warm_mibps });
         Ok(())
     }
 

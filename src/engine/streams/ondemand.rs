@@ -17,17 +17,22 @@ pub fn evaluate(stream: &mut Stream, now: EpochMillis) {
     }
     record_peaks(stream, now);
     let desired = desired_shards(stream);
-    let open = stream.open_shard_count();
-    if desired > open && stream.on_demand.scale_due.is_none() {
-        let warm = stream.on_demand.warm_target_mibps.is_some_and(|m| m as u64 >= desired as u64);
-        // Warm throughput is provisioned ahead of traffic; organic growth takes the scale delay.
-        let delay = if warm { 0 } else { ON_DEMAND_SCALE_DELAY_MS };
-        if delay == 0 && stream.status == StreamStatus::Active {
-            reshard::scale_uniformly(stream, desired, now);
-            stream.auto_scaled = true;
-        } else {
-            stream.on_demand.scale_due = Some((now + delay.max(1), desired));
-        }
+    if desired <= stream.open_shard_count() {
+        return;
+    }
+    // Warm throughput is provisioned ahead of traffic; organic growth waits out the scale delay.
+    let warm_covers = stream.on_demand.warm_target_mibps.is_some_and(|m| m as u64 >= desired as u64);
+    if warm_covers && stream.status == StreamStatus::Active {
+        stream.on_demand.scale_due = None;
+        reshard::scale_uniformly(stream, desired, now);
+        stream.auto_scaled = true;
+        return;
+    }
+    match stream.on_demand.scale_due {
+        None => stream.on_demand.scale_due = Some((now + ON_DEMAND_SCALE_DELAY_MS, desired)),
+        // A higher peak while a scale-up is under way raises its target without delaying it.
+        Some((due, target)) if target < desired => stream.on_demand.scale_due = Some((due, desired)),
+        Some(_) => {}
     }
 }
 

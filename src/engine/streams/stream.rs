@@ -41,7 +41,7 @@ pub enum Change {
     Merge { shard: u64, adjacent: u64 },
     /// UpdateShardCount (uniform scaling) or on-demand scaling to this many open shards.
     Scale { target: u32 },
-    SwitchMode { mode: StreamMode },
+    SwitchMode { mode: StreamMode, warm_mibps: Option<u32> },
     StartEncryption { key_id: String },
     StopEncryption,
     /// DELETING → gone.

@@ -83,9 +83,11 @@ impl ReadDebt {
         }
     }
 
+    /// Clear when less than one millisecond's worth is owed: the debt model is about sustained rate,
+    /// and a client cannot issue two calls within the same millisecond anyway.
     pub fn is_clear(&mut self, now_ms: EpochMillis) -> bool {
         self.pay_down(now_ms);
-        self.debt_milli == 0
+        self.debt_milli < self.bytes_per_sec as u128
     }
 
     pub fn add(&mut self, bytes: u64, now_ms: EpochMillis) {
