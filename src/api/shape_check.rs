@@ -152,9 +152,16 @@ impl Walker<'_> {
         if let Err(expected) = scalar_kind(shape, value) {
             return self.problem(path, format!("expected {expected} ({shape_name}), found {}", kind(value)));
         }
-        // Numeric ranges are input rules: AWS's own responses break them (PutRecords returns
-        // `FailedRecordCount: 0` although PositiveIntegerObject has min 1), so they are not applied here.
-        if matches!(shape, Shape::Integer { .. } | Shape::Long { .. }) {
+        // AWS's own responses break some input minimums (PutRecords returns `FailedRecordCount: 0` although
+        // PositiveIntegerObject has min 1), so in responses a numeric minimum only rules out negatives.
+        if let Shape::Integer { min, max } | Shape::Long { min, max } = shape {
+            let n = value.as_f64().unwrap_or(0.0);
+            if min.is_some_and(|m| m >= 0) && n < 0.0 {
+                self.problem(path, format!("value {value} ({shape_name}) is negative"));
+            }
+            if max.is_some_and(|m| n > m as f64) {
+                self.problem(path, format!("value {value} ({shape_name}) is above the model's maximum"));
+            }
             return;
         }
         for rule in scalar_violations(self.model, shape, value) {

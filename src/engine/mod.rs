@@ -3,3 +3,4 @@
 
 pub mod streams;
 pub mod time;
+pub mod workload;

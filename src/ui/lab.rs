@@ -148,10 +148,16 @@ impl Lab {
     pub fn describe(&self, name: &str) -> Result<StreamView, ApiFailure> {
         let summary = self.call("DescribeStreamSummary", json!({ "StreamName": name }))?;
         let d = &summary["StreamDescriptionSummary"];
+        let status = d["StreamStatus"].as_str().unwrap_or("UNKNOWN").to_string();
         let mut shards = Vec::new();
         let mut request = json!({ "StreamName": name });
         loop {
-            let page = self.call("ListShards", request)?;
+            let page = match self.call("ListShards", request) {
+                Ok(page) => page,
+                // AWS refuses ListShards while a stream is still CREATING: it has no shards to show yet.
+                Err(_) if status == "CREATING" => break,
+                Err(e) => return Err(e),
+            };
             if let Some(list) = page["Shards"].as_array() {
                 shards.extend(list.iter().filter_map(shard_view));
             }
@@ -164,7 +170,7 @@ impl Lab {
         Ok(StreamView {
             name: d["StreamName"].as_str().unwrap_or(name).to_string(),
             arn: d["StreamARN"].as_str().unwrap_or_default().to_string(),
-            status: d["StreamStatus"].as_str().unwrap_or("UNKNOWN").to_string(),
+            status,
             open_shard_count: d["OpenShardCount"].as_u64().unwrap_or(0),
             retention_hours: d["RetentionPeriodHours"].as_u64().unwrap_or(0),
             shards,

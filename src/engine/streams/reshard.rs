@@ -47,8 +47,7 @@ pub fn scale_uniformly(stream: &mut Stream, target: u32, now: EpochMillis) {
     let open: Vec<u64> = stream.open_shards().map(|s| s.index).collect();
     for index in open {
         let mut current = index;
-        loop {
-            let Some(range) = stream.shard(current).map(|s| s.range) else { break };
+        while let Some(range) = stream.shard(current).map(|s| s.range) {
             let Some(cut) = boundaries.iter().copied().find(|b| *b > range.start && *b <= range.end) else { break };
             split(stream, current, cut, now);
             // Continue with the right-hand child, which holds the rest of the range.

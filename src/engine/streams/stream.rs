@@ -138,7 +138,8 @@ impl Stream {
         max_record_size_kib: u32,
         now_ms: EpochMillis,
     ) -> Self {
-        let stream = Stream {
+        
+        Stream {
             name: name.to_string(),
             arn,
             stream_id,
@@ -160,8 +161,7 @@ impl Stream {
             on_demand: OnDemandState::default(),
             metrics: MetricSeries::new(STREAM_SERIES_SECONDS),
             auto_scaled: false,
-        };
-        stream
+        }
     }
 
     /// Create the first shards with AWS's uniform ranges (when CREATING completes).
