@@ -568,3 +568,118 @@ fn kpl_aggregates_deaggregate_after_a_round_trip() {
     let back = deaggregate(records[0]["PartitionKey"].as_str().unwrap(), &data);
     assert_eq!(back.iter().map(|u| u.data.clone()).collect::<Vec<_>>(), users.iter().map(|u| u.data.clone()).collect::<Vec<_>>());
 }
+
+// Source: FACTS.md §1 "Resharding and capacity" — at most 5 streams CREATING at once per account.
+#[test]
+fn five_streams_creating_at_once() {
+    let mut svc = service_with(|c| c.transition_ms = 10_000);
+    for i in 0..5 {
+        ok(&mut svc, "CreateStream", json!({"StreamName": format!("s{i}"), "ShardCount": 1}));
+    }
+    svc.engine.advance_by(1_100);
+    let (t, m) = err(&mut svc, "CreateStream", json!({"StreamName": "s5", "ShardCount": 1}));
+    assert_eq!(t, "LimitExceededException");
+    assert!(m.contains("5 streams in CREATING state"), "{m}");
+    svc.engine.advance_by(10_000);
+    ok(&mut svc, "CreateStream", json!({"StreamName": "s5", "ShardCount": 1}));
+}
+
+// Source: FACTS.md §1 "Enhanced fan-out" — ≤ 20 consumers per stream, ≤ 5 CREATING at once,
+// 1 SubscribeToShard call per second per consumer per shard.
+#[test]
+fn consumer_limits() {
+    let mut svc = service();
+    stream(&mut svc, "s", 1);
+    let arn = svc.engine.stream_arn("s");
+    for i in 0..5 {
+        ok(&mut svc, "RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": format!("c{i}")}));
+    }
+    let (t, _) = err(&mut svc, "RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": "c5"}));
+    assert_eq!(t, "LimitExceededException", "a sixth while five are CREATING");
+    for batch in 0..3 {
+        settle(&mut svc);
+        for i in 0..5 {
+            ok(&mut svc, "RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": format!("d{batch}-{i}")}));
+        }
+    }
+    settle(&mut svc);
+    let (t, _) = err(&mut svc, "RegisterStreamConsumer", json!({"StreamARN": arn, "ConsumerName": "extra"}));
+    assert_eq!(t, "LimitExceededException", "the 21st consumer");
+    let carn = ok(&mut svc, "DescribeStreamConsumer", json!({"StreamARN": arn, "ConsumerName": "c0"}))["ConsumerDescription"]["ConsumerARN"].clone();
+    let body = json!({"ConsumerARN": carn, "ShardId": "shardId-000000000000", "StartingPosition": {"Type": "LATEST"}});
+    assert!(svc.call_json("SubscribeToShard", &body).is_ok());
+    assert_eq!(err(&mut svc, "SubscribeToShard", body).0, "LimitExceededException", "second call in the same second");
+}
+
+// Source: FACTS.md §1 "Metrics" — per-second IncomingBytes/Records, GetRecords bytes/records, iterator age,
+// write and read throttling, at stream and shard level.
+#[test]
+fn metrics_per_simulated_second() {
+    let mut svc = service();
+    stream(&mut svc, "s", 1);
+    svc.engine.advance_to(START_MS + 10_000);
+    put(&mut svc, "s", "k", b"12345");
+    put(&mut svc, "s", "k", b"678");
+    svc.engine.advance_to(START_MS + 12_500);
+    let it = iterator(&mut svc, "s", "shardId-000000000000", "TRIM_HORIZON");
+    ok(&mut svc, "GetRecords", json!({"ShardIterator": it}));
+    for _ in 0..5 {
+        let _ = svc.call_json("GetRecords", &json!({"ShardIterator": it}));
+    }
+    let stream = svc.engine.stream("s").unwrap();
+    let written = stream.metrics.get((START_MS + 10_000) / 1000).unwrap();
+    assert_eq!(written.incoming_records, 2);
+    assert_eq!(written.incoming_bytes, 5 + 3 + 2, "data plus partition-key bytes");
+    assert_eq!(written.put_record_success, 2);
+    let read = stream.metrics.get((START_MS + 12_500) / 1000).unwrap();
+    // Five calls got through in that second, each re-reading the same two records (same iterator).
+    assert_eq!(read.outgoing_records, 10);
+    assert_eq!(read.outgoing_bytes, 50);
+    assert_eq!(read.get_records_success, 5);
+    assert_eq!(read.iterator_age_ms_max, 2_500);
+    assert_eq!(read.read_throttled, 1, "the sixth call in the second");
+    let shard_point = stream.shards[0].metrics.get((START_MS + 12_500) / 1000).unwrap();
+    assert_eq!(shard_point.outgoing_records, 10);
+    assert_eq!(shard_point.read_throttled, 1);
+}
+
+// Source: FACTS.md §1 "Reads" — GetShardIterator is limited to 5 calls per second per shard.
+#[test]
+fn get_shard_iterator_five_per_second() {
+    let mut svc = service();
+    stream(&mut svc, "s", 1);
+    for _ in 0..5 {
+        iterator(&mut svc, "s", "shardId-000000000000", "LATEST");
+    }
+    let (t, _) = err(&mut svc, "GetShardIterator", json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "LATEST"}));
+    assert_eq!(t, "ProvisionedThroughputExceededException");
+}
+
+// Source: aws-models/kinesis.json ListShards/ListStreams — pagination with NextToken and limits.
+#[test]
+fn pagination() {
+    let mut svc = service();
+    stream(&mut svc, "s", 5);
+    let page = ok(&mut svc, "ListShards", json!({"StreamName": "s", "MaxResults": 2}));
+    assert_eq!(page["Shards"].as_array().unwrap().len(), 2);
+    let token = page["NextToken"].as_str().unwrap().to_string();
+    let (t, m) = err(&mut svc, "ListShards", json!({"StreamName": "s", "NextToken": token}));
+    assert_eq!((t.as_str(), m.as_str()), ("InvalidArgumentException", "NextToken and StreamName cannot be provided together."));
+    let mut seen = 2;
+    let mut next = Some(token);
+    while let Some(tok) = next {
+        let page = ok(&mut svc, "ListShards", json!({"NextToken": tok, "MaxResults": 2}));
+        seen += page["Shards"].as_array().unwrap().len();
+        next = page.get("NextToken").and_then(|t| t.as_str()).map(String::from);
+    }
+    assert_eq!(seen, 5);
+    let filtered = ok(&mut svc, "ListShards", json!({"StreamName": "s", "ShardFilter": {"Type": "AFTER_SHARD_ID", "ShardId": "shardId-000000000003"}}));
+    assert_eq!(filtered["Shards"].as_array().unwrap().len(), 1);
+    for i in 0..3 {
+        stream(&mut svc, &format!("t{i}"), 1);
+    }
+    let l = ok(&mut svc, "ListStreams", json!({"Limit": 2}));
+    assert_eq!(l["HasMoreStreams"], true);
+    let l2 = ok(&mut svc, "ListStreams", json!({"NextToken": l["NextToken"]}));
+    assert_eq!(l2["StreamNames"], json!(["t1", "t2"]));
+}
