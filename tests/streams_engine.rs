@@ -190,8 +190,8 @@ fn limit_and_millis_behind_latest() {
     let it = iterator(&mut svc, "s", "shardId-000000000000", "TRIM_HORIZON");
     let out = ok(&mut svc, "GetRecords", json!({"ShardIterator": it, "Limit": 3}));
     assert_eq!(out["Records"].as_array().unwrap().len(), 3);
-    // The fourth record arrived 300 ms after the first; now is 1,000 ms after the first.
-    assert_eq!(out["MillisBehindLatest"], 700);
+    // The consumer now holds the third record, written 800 ms ago, and more remain.
+    assert_eq!(out["MillisBehindLatest"], 800);
     let out = ok(&mut svc, "GetRecords", json!({"ShardIterator": out["NextShardIterator"], "Limit": 10000}));
     assert_eq!(out["Records"].as_array().unwrap().len(), 7);
     assert_eq!(out["MillisBehindLatest"], 0);
@@ -526,6 +526,9 @@ fn control_plane_round_trip() {
     settle(&mut svc);
     let w = ok(&mut svc, "UpdateStreamWarmThroughput", json!({"StreamName": "s", "WarmThroughputMiBps": 10}));
     assert_eq!(w["WarmThroughput"]["TargetMiBps"], 10);
+    let status = ok(&mut svc, "DescribeStreamSummary", json!({"StreamName": "s"}))["StreamDescriptionSummary"]["StreamStatus"].clone();
+    assert_eq!(status, "UPDATING", "UPDATING until the capacity is in place (aws-models UpdateStreamWarmThroughput)");
+    settle(&mut svc);
     assert_eq!(open_shards(&mut svc, "s").len(), 10, "warm throughput is provisioned ahead of traffic");
     let l = ok(&mut svc, "ListStreams", json!({"Limit": 1}));
     assert_eq!(l["StreamNames"], json!(["s"]));
@@ -682,4 +685,22 @@ fn pagination() {
     assert_eq!(l["HasMoreStreams"], true);
     let l2 = ok(&mut svc, "ListStreams", json!({"NextToken": l["NextToken"]}));
     assert_eq!(l2["StreamNames"], json!(["t1", "t2"]));
+}
+
+// Source: aws-models/kinesis.json UpdateStreamWarmThroughput — on-demand only, and only in accounts with
+// MinimumThroughputBillingCommitment enabled.
+#[test]
+fn warm_throughput_needs_on_demand_and_the_commitment() {
+    let mut svc = service();
+    stream(&mut svc, "p", 1);
+    ok(&mut svc, "CreateStream", json!({"StreamName": "od", "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}));
+    settle(&mut svc);
+    let (t, m) = err(&mut svc, "UpdateStreamWarmThroughput", json!({"StreamName": "od", "WarmThroughputMiBps": 20}));
+    assert_eq!(t, "InvalidArgumentException");
+    assert!(m.contains("MinimumThroughputBillingCommitment"), "{m}");
+    ok(&mut svc, "UpdateAccountSettings", json!({"MinimumThroughputBillingCommitment": {"Status": "ENABLED"}}));
+    assert_eq!(err(&mut svc, "UpdateStreamWarmThroughput", json!({"StreamName": "p", "WarmThroughputMiBps": 20})).0, "InvalidArgumentException");
+    ok(&mut svc, "UpdateStreamWarmThroughput", json!({"StreamName": "od", "WarmThroughputMiBps": 20}));
+    settle(&mut svc);
+    assert_eq!(open_shards(&mut svc, "od").len(), 20);
 }

@@ -21,7 +21,8 @@ pub const TARGET_PREFIX: &str = "Kinesis_20131202";
 /// What a call produced.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiReply {
-    /// A JSON body with its HTTP status (200 for success, 400/500 for errors).
+    /// A JSON body with its HTTP status (200 for success, 400/500 for errors). Operations without an
+    /// output shape answer `null`: AWS sends them an empty HTTP body.
     Json { status: u16, body: Value },
     /// SubscribeToShard was accepted; events are then pulled with `KinesisService::poll_subscription`.
     Subscribed { subscription_id: u64 },
@@ -185,9 +186,10 @@ fn json<T: Serialize>(result: Result<T, StreamsError>) -> Result<Value, ApiError
     serde_json::to_value(out).map_err(|e| ApiError::new(ErrorType::InternalFailure, e.to_string()))
 }
 
+/// Operations with no output shape: AWS answers 200 with an empty body (`null` here).
 fn void(result: Result<(), StreamsError>) -> Result<Value, ApiError> {
     result?;
-    Ok(Value::Object(Default::default()))
+    Ok(Value::Null)
 }
 
 fn error_reply(error: ApiError) -> ApiReply {

@@ -96,7 +96,9 @@ fn request_header<'a>(request: &'a Request, name: &'static str) -> Option<&'a st
 }
 
 fn json_response(status: u16, body: &serde_json::Value) -> Response<std::io::Cursor<Vec<u8>>> {
-    let mut response = Response::from_data(body.to_string().into_bytes()).with_status_code(StatusCode(status));
+    // `null` is an operation without output: AWS sends an empty body.
+    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+    let mut response = Response::from_data(bytes).with_status_code(StatusCode(status));
     if let Some(h) = header("Content-Type", "application/x-amz-json-1.1") {
         response.add_header(h);
     }

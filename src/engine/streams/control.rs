@@ -141,7 +141,11 @@ impl StreamsEngine {
             (StreamMode::OnDemand, Some(_)) => {
                 return Err(StreamsError::invalid_argument("ShardCount is not supported for streams in ON_DEMAND mode."))
             }
-            (StreamMode::OnDemand, None) => ON_DEMAND_INITIAL_SHARDS,
+            (StreamMode::OnDemand, None) => {
+                // Warm throughput asked for at creation is in place when the stream turns ACTIVE.
+                let warm = input.warm_throughput_mi_bps.unwrap_or(0).min(MAX_SHARDS_PER_STREAM);
+                ON_DEMAND_INITIAL_SHARDS.max(warm)
+            }
         };
         if self.streams.contains_key(&name) {
             return Err(StreamsError::stream_exists(&name, self.account()));
@@ -607,7 +611,12 @@ impl StreamsEngine {
         Ok(())
     }
 
+    /// Warm throughput (aws-models UpdateStreamWarmThroughput): on-demand streams only, in accounts with the
+    /// On-demand Advantage commitment enabled; up to 10 GiB/s; 5 calls/s per account. The stream is UPDATING
+    /// until the capacity is in place.
     pub fn update_stream_warm_throughput(&mut self, input: UpdateStreamWarmThroughputInput) -> StreamsResult<UpdateStreamWarmThroughputOutput> {
+        self.count_call("UpdateStreamWarmThroughput", WARM_THROUGHPUT_CALLS_PER_SEC)?;
+        let commitment = self.account_settings.commitment_enabled;
         let stream = self.lookup(&input.stream)?;
         if stream.mode != StreamMode::OnDemand {
             return Err(StreamsError::invalid_argument(format!(
@@ -615,27 +624,32 @@ impl StreamsEngine {
                 stream.name
             )));
         }
-        self.require_active(stream)?;
-        let max_mibps = (ON_DEMAND_MAX_WRITE_BYTES_PER_SEC / MIB) as u32;
-        if input.warm_throughput_mi_bps > max_mibps {
+        if !commitment {
             return Err(StreamsError::invalid_argument(format!(
-                "Warm throughput of {} MiBps exceeds the maximum of {max_mibps} MiBps for an on-demand stream.",
+                "Warm throughput requires the account {} to have MinimumThroughputBillingCommitment ENABLED (UpdateAccountSettings).",
+                self.account()
+            )));
+        }
+        self.require_active(stream)?;
+        if input.warm_throughput_mi_bps > WARM_THROUGHPUT_MAX_MIBPS {
+            return Err(StreamsError::invalid_argument(format!(
+                "Warm throughput of {} MiBps exceeds the maximum of {WARM_THROUGHPUT_MAX_MIBPS} MiBps for an on-demand stream.",
                 input.warm_throughput_mi_bps
             )));
         }
         let name = stream.name.clone();
-        let now = self.now_ms;
+        let current = stream.open_shard_count();
         let Some(stream) = self.streams.get_mut(&name) else { return Err(StreamsError::stream_not_found(&name, "")) };
         stream.on_demand.warm_target_mibps = Some(input.warm_throughput_mi_bps).filter(|m| *m > 0);
-        crate::engine::streams::ondemand::evaluate(stream, now);
-        Ok(UpdateStreamWarmThroughputOutput {
+        let desired = crate::engine::streams::ondemand::desired_shards(stream);
+        let output = UpdateStreamWarmThroughputOutput {
             stream_arn: stream.arn.clone(),
             stream_name: stream.name.clone(),
-            warm_throughput: WarmThroughputObject {
-                target_mibps: stream.on_demand.warm_target_mibps,
-                current_mibps: Some(stream.open_shard_count()),
-            },
-        })
+            warm_throughput: WarmThroughputObject { target_mibps: stream.on_demand.warm_target_mibps, current_mibps: Some(current) },
+        };
+        let change = if desired > current { Change::Scale { target: desired } } else { Change::Settle };
+        self.pend(&name, StreamStatus::Updating, change);
+        Ok(output)
     }
 
     // ---------------------------------------------------------------- account

@@ -79,6 +79,10 @@ pub const ON_DEMAND_PEAK_WINDOW_MS: u64 = 30 * MILLIS_PER_DAY;
 pub const ON_DEMAND_SCALE_DELAY_MS: u64 = 15 * MILLIS_PER_MINUTE;
 /// 200 MiB/s of writes per on-demand stream in most regions.
 pub const ON_DEMAND_MAX_WRITE_BYTES_PER_SEC: u64 = 200 * MIB;
+/// Warm throughput can reach 10 GiB/s per on-demand stream (aws-models UpdateStreamWarmThroughput) …
+pub const WARM_THROUGHPUT_MAX_MIBPS: u32 = 10 * 1024;
+/// … and UpdateStreamWarmThroughput takes 5 calls/s per account.
+pub const WARM_THROUGHPUT_CALLS_PER_SEC: u32 = 5;
 /// 50 on-demand streams per account by default.
 pub const DEFAULT_ON_DEMAND_STREAM_LIMIT: u32 = 50;
 /// UpdateStreamMode: at most two switches per rolling 24 hours.

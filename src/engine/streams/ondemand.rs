@@ -78,6 +78,7 @@ pub fn desired_shards(stream: &Stream) -> u32 {
     let for_bytes = (ON_DEMAND_PEAK_MULTIPLIER * peak_bytes).div_ceil(SHARD_WRITE_BYTES_PER_SEC);
     let for_records = (ON_DEMAND_PEAK_MULTIPLIER * peak_records).div_ceil(SHARD_WRITE_RECORDS_PER_SEC);
     let warm = stream.on_demand.warm_target_mibps.unwrap_or(0) as u64;
-    let max_shards = ON_DEMAND_MAX_WRITE_BYTES_PER_SEC / SHARD_WRITE_BYTES_PER_SEC;
+    // Organic growth stops at 200 MiB/s; warm throughput (with the Advantage commitment) may go beyond.
+    let max_shards = (ON_DEMAND_MAX_WRITE_BYTES_PER_SEC / SHARD_WRITE_BYTES_PER_SEC).max(warm).min(MAX_SHARDS_PER_STREAM as u64);
     (ON_DEMAND_INITIAL_SHARDS as u64).max(for_bytes).max(for_records).max(warm).min(max_shards) as u32
 }

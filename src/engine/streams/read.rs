@@ -151,7 +151,12 @@ pub(crate) fn read_batch(shard: &Shard, position: u64, limit: usize, max_bytes: 
     }
     let unread = shard.records.get(start + records.len());
     let reached_end = !shard.is_open() && unread.is_none();
-    let millis_behind_latest = unread.map_or(0, |r| now.saturating_sub(r.arrival_ms));
+    // How far behind the tip the consumer is once it has this batch: the age of the last record it was
+    // given (or of the first it still lacks); zero when nothing is left to read (aws-models GetRecordsOutput).
+    let millis_behind_latest = match unread {
+        None => 0,
+        Some(next) => now.saturating_sub(last_arrival_ms.unwrap_or(next.arrival_ms)),
+    };
     Batch { records, bytes, next_position, reached_end, millis_behind_latest, last_arrival_ms }
 }
 
