@@ -8,7 +8,7 @@
 //! AWS itself answers DescribeStream with `"EnhancedMonitoring": [{"ShardLevelMetrics": []}]` although the
 //! model gives MetricsNameList a minimum of 1, so those limits only bind requests.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::api::model::{ServiceModel, Shape};
 use crate::api::validate::{base64_decoded_len, scalar_violations};
