@@ -2,54 +2,7 @@
 
 use serde_json::json;
 
-/// HTTP status AWS uses for client errors in JSON 1.1 services.
-pub const CLIENT_ERROR_STATUS: u16 = 400;
-/// HTTP status AWS uses for its own failures.
-pub const SERVER_ERROR_STATUS: u16 = 500;
-
-/// The error types the Kinesis API returns (names as in the `__type` field).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorType {
-    Serialization,
-    Validation,
-    InvalidArgument,
-    ResourceNotFound,
-    ResourceInUse,
-    LimitExceeded,
-    ProvisionedThroughputExceeded,
-    ExpiredIterator,
-    ExpiredNextToken,
-    AccessDenied,
-    InternalFailure,
-    UnknownOperation,
-}
-
-impl ErrorType {
-    /// The `__type` AWS puts on the wire.
-    pub fn wire_name(self) -> &'static str {
-        match self {
-            ErrorType::Serialization => "SerializationException",
-            ErrorType::Validation => "ValidationException",
-            ErrorType::InvalidArgument => "InvalidArgumentException",
-            ErrorType::ResourceNotFound => "ResourceNotFoundException",
-            ErrorType::ResourceInUse => "ResourceInUseException",
-            ErrorType::LimitExceeded => "LimitExceededException",
-            ErrorType::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
-            ErrorType::ExpiredIterator => "ExpiredIteratorException",
-            ErrorType::ExpiredNextToken => "ExpiredNextTokenException",
-            ErrorType::AccessDenied => "AccessDeniedException",
-            ErrorType::InternalFailure => "InternalFailure",
-            ErrorType::UnknownOperation => "UnknownOperationException",
-        }
-    }
-
-    pub fn http_status(self) -> u16 {
-        match self {
-            ErrorType::InternalFailure => SERVER_ERROR_STATUS,
-            _ => CLIENT_ERROR_STATUS,
-        }
-    }
-}
+pub use crate::engine::streams::error::{ErrorKind as ErrorType, CLIENT_ERROR_STATUS, SERVER_ERROR_STATUS};
 
 /// An AWS error: its type and its message, exactly as AWS words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,3 +37,9 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+impl From<crate::engine::streams::error::StreamsError> for ApiError {
+    fn from(e: crate::engine::streams::error::StreamsError) -> Self {
+        ApiError::new(e.kind, e.message)
+    }
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::api::error::{ApiError, ErrorType};
 use crate::api::model;
 use crate::api::validate::normalize_request;
-use crate::engine::streams::error::{ErrorKind, StreamsError};
+use crate::engine::streams::error::StreamsError;
 use crate::engine::streams::{EngineConfig, StreamsEngine, SubscriptionPoll};
 use crate::engine::time::EpochMillis;
 
@@ -53,24 +53,6 @@ impl ApiReply {
 /// The Kinesis API over one simulated account.
 pub struct KinesisService {
     pub engine: StreamsEngine,
-}
-
-impl From<StreamsError> for ApiError {
-    fn from(e: StreamsError) -> Self {
-        let t = match e.kind {
-            ErrorKind::InvalidArgument => ErrorType::InvalidArgument,
-            ErrorKind::ResourceNotFound => ErrorType::ResourceNotFound,
-            ErrorKind::ResourceInUse => ErrorType::ResourceInUse,
-            ErrorKind::LimitExceeded => ErrorType::LimitExceeded,
-            ErrorKind::ProvisionedThroughputExceeded => ErrorType::ProvisionedThroughputExceeded,
-            ErrorKind::ExpiredIterator => ErrorType::ExpiredIterator,
-            ErrorKind::ExpiredNextToken => ErrorType::ExpiredNextToken,
-            ErrorKind::Validation => ErrorType::Validation,
-            ErrorKind::AccessDenied => ErrorType::AccessDenied,
-            ErrorKind::InternalFailure => ErrorType::InternalFailure,
-        };
-        ApiError::new(t, e.message)
-    }
 }
 
 impl KinesisService {

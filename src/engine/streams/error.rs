@@ -2,9 +2,12 @@
 
 use crate::engine::time::EpochMillis;
 
-/// The AWS error types the Data Streams engine can raise.
+/// AWS's error types, as the engine raises them and as `__type` names them on the wire. The API layer
+/// uses the same enum (`api::error::ErrorType`), so an engine error crosses the wire without translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
+    Serialization,
+    Validation,
     InvalidArgument,
     ResourceNotFound,
     ResourceInUse,
@@ -12,9 +15,41 @@ pub enum ErrorKind {
     ProvisionedThroughputExceeded,
     ExpiredIterator,
     ExpiredNextToken,
-    Validation,
     AccessDenied,
     InternalFailure,
+    UnknownOperation,
+}
+
+/// HTTP status AWS uses for client errors in JSON 1.1 services.
+pub const CLIENT_ERROR_STATUS: u16 = 400;
+/// HTTP status AWS uses for its own failures.
+pub const SERVER_ERROR_STATUS: u16 = 500;
+
+impl ErrorKind {
+    /// The `__type` AWS puts on the wire.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ErrorKind::Serialization => "SerializationException",
+            ErrorKind::Validation => "ValidationException",
+            ErrorKind::InvalidArgument => "InvalidArgumentException",
+            ErrorKind::ResourceNotFound => "ResourceNotFoundException",
+            ErrorKind::ResourceInUse => "ResourceInUseException",
+            ErrorKind::LimitExceeded => "LimitExceededException",
+            ErrorKind::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
+            ErrorKind::ExpiredIterator => "ExpiredIteratorException",
+            ErrorKind::ExpiredNextToken => "ExpiredNextTokenException",
+            ErrorKind::AccessDenied => "AccessDeniedException",
+            ErrorKind::InternalFailure => "InternalFailure",
+            ErrorKind::UnknownOperation => "UnknownOperationException",
+        }
+    }
+
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::InternalFailure => SERVER_ERROR_STATUS,
+            _ => CLIENT_ERROR_STATUS,
+        }
+    }
 }
 
 /// An engine error: its kind and the message AWS would send.
