@@ -4,7 +4,10 @@
 //! `ui` (wasm only) is the Leptos front end. The native endpoint lives in `src/bin`.
 
 pub mod api;
+pub mod cli;
 pub mod engine;
+pub mod sim;
+pub mod viz;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

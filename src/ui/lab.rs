@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
-use crate::api::{ApiReply, KinesisService};
+use crate::api::ApiReply;
 use crate::engine::streams::EngineConfig;
+use crate::sim::Sandbox;
 use crate::engine::time::{EpochMillis, DEFAULT_SANDBOX_START_MS, MILLIS_PER_SECOND};
 
 /// How far the page moves the simulated clock after CreateStream, so the stream can finish CREATING
@@ -88,9 +89,11 @@ pub struct PutView {
 /// Handles to the shared state; `Copy`, so every closure can hold one.
 #[derive(Clone, Copy)]
 pub struct Lab {
-    service: StoredValue<KinesisService, LocalStorage>,
+    sandbox: StoredValue<Sandbox, LocalStorage>,
     /// The simulated clock, mirrored for the UI.
     pub now_ms: RwSignal<EpochMillis>,
+    /// Bumped after anything that may have changed the simulation; views that read the sandbox track it.
+    pub revision: RwSignal<u64>,
     pub stream: RwSignal<Option<StreamView>>,
     pub partition_key: RwSignal<String>,
     pub last_put: RwSignal<Option<PutView>>,
@@ -98,11 +101,12 @@ pub struct Lab {
 
 impl Lab {
     pub fn new() -> Self {
-        let service = KinesisService::new(EngineConfig::default(), DEFAULT_SANDBOX_START_MS);
-        let now = service.engine.now_ms();
+        let sandbox = Sandbox::new(EngineConfig::default(), DEFAULT_SANDBOX_START_MS);
+        let now = sandbox.now_ms();
         Lab {
-            service: StoredValue::new_local(service),
+            sandbox: StoredValue::new_local(sandbox),
             now_ms: RwSignal::new(now),
+            revision: RwSignal::new(0),
             stream: RwSignal::new(None),
             partition_key: RwSignal::new("customer-42".to_string()),
             last_put: RwSignal::new(None),
@@ -113,8 +117,7 @@ impl Lab {
     pub fn call(&self, operation: &str, request: Value) -> Result<Value, ApiFailure> {
         let body = serde_json::to_vec(&request).expect("a serde_json::Value always serialises");
         let reply = self
-            .service
-            .try_update_value(|service| service.call(operation, &body))
+            .with_sandbox(|sandbox| sandbox.service.call(operation, &body))
             .ok_or_else(|| ApiFailure::local("the simulation is no longer running (page unloaded)"))?;
         match reply {
             ApiReply::Json { status: 200, body } => Ok(body),
@@ -125,12 +128,27 @@ impl Lab {
         }
     }
 
+    /// Runs `f` on the sandbox (mutably) and tells every view that reads it to refresh. `None` only
+    /// after the page has been torn down.
+    pub fn with_sandbox<R>(&self, f: impl FnOnce(&mut Sandbox) -> R) -> Option<R> {
+        let result = self.sandbox.try_update_value(f);
+        self.now_ms.set(self.sandbox.with_value(|s| s.now_ms()));
+        self.revision.update(|r| *r += 1);
+        result
+    }
+
+    /// Reads the sandbox inside a reactive view: re-runs when `revision` changes.
+    pub fn read_sandbox<R>(&self, f: impl FnOnce(&Sandbox) -> R) -> Option<R> {
+        self.revision.track();
+        self.sandbox.try_with_value(f)
+    }
+
     /// Moves the simulated clock forward by `delta_ms` and refreshes what depends on it.
     pub fn advance_by(&self, delta_ms: EpochMillis) {
         let target = self.now_ms.get_untracked().saturating_add(delta_ms);
-        let now = self.service.try_update_value(|service| {
-            let _ = service.engine.advance_to(target);
-            service.engine.now_ms()
+        let now = self.with_sandbox(|sandbox| {
+            sandbox.advance_to(target);
+            sandbox.now_ms()
         });
         if let Some(now) = now {
             self.now_ms.set(now);

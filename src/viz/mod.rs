@@ -1,0 +1,2 @@
+//! Pure geometry and data shaping for the views (shard map, lineage graph, charts). No browser types, so it
+//! is tested natively; `ui` draws what it computes.
