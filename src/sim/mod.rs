@@ -1,6 +1,8 @@
 //! The sandbox around the engine: simulated producers and consumers that act through the API, exactly as
 //! a real client would, and the driver that moves them and the clock together.
 
+pub mod consumers;
+
 use crate::api::KinesisService;
 use crate::engine::streams::EngineConfig;
 use crate::engine::time::EpochMillis;
