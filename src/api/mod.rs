@@ -6,6 +6,7 @@ pub mod error;
 pub mod eventstream;
 pub mod kinesis;
 pub mod model;
+pub mod observe;
 pub mod shape_check;
 pub mod validate;
 

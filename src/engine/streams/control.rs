@@ -55,7 +55,7 @@ fn tag_text_ok(text: &str) -> bool {
     text.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_./=+-%@:".contains(c))
 }
 
-fn shard_view(shard: &Shard) -> crate::engine::streams::types::Shard {
+pub(crate) fn shard_view(shard: &Shard) -> crate::engine::streams::types::Shard {
     crate::engine::streams::types::Shard {
         shard_id: shard.id(),
         parent_shard_id: shard.parent.map(shard_id),

@@ -32,6 +32,9 @@ use throttle::CallsPerSecond;
 use types::StreamRef;
 
 pub use efo::{Subscription, SubscriptionPoll};
+/// The API shapes of a stored shard and record, for read-only observers (`api::observe`).
+pub(crate) use control::shard_view;
+pub(crate) use read::record_view;
 
 /// Account-level settings of a simulation.
 #[derive(Debug, Clone, PartialEq)]
