@@ -1,25 +1,246 @@
-//! The simulated clock in the top bar. Time in the sandbox moves only when the learner (or an action that
-//! needs it, like letting a new stream finish CREATING) moves it, so every number on the page is reproducible.
+//! The clock bar: play/pause, single step, speed (1×–1000×), fast-forward (+1 h, +24 h, +7 days) and the
+//! simulated date and time. Time in the sandbox moves only through here, so a paused page is frozen: every
+//! chart, count and shard stays as it is until the learner moves the clock.
+//!
+//! Playing runs one `requestAnimationFrame` loop: each frame advances the sandbox by the wall time since the
+//! last frame × speed (the page may read the wall clock; the engine never does). Fast-forward runs in slices
+//! of at most `FF_FRAME_BUDGET_MS` of work per frame, so the page stays responsive and shows progress.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
 
-use crate::engine::time::{MILLIS_PER_MINUTE, MILLIS_PER_SECOND};
+use crate::engine::time::EpochMillis;
 use crate::ui::format::utc_millis;
-use crate::ui::lab::use_lab;
+use crate::ui::lab::{use_lab, Lab};
+use crate::viz::clock::{frame_advance, human_duration, next_speed, FAST_FORWARDS, SPEEDS, STEP_MS};
+
+/// Wall milliseconds of simulation work per frame during fast-forward (a frame is ~16 ms; leave room to paint).
+const FF_FRAME_BUDGET_MS: f64 = 12.0;
+/// Simulated time advanced per slice while fast-forwarding; the sandbox steps its own ticks inside.
+const FF_SLICE_MS: EpochMillis = 10_000;
+
+/// A fast-forward in progress.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FastForward {
+    pub from_ms: EpochMillis,
+    pub to_ms: EpochMillis,
+    /// Wall time it started (performance.now), for the simulated-seconds-per-wall-second figure.
+    pub started_wall_ms: f64,
+}
+
+/// The clock's controls, shared through context (keyboard shortcuts use them too).
+#[derive(Clone, Copy)]
+pub struct ClockControls {
+    pub playing: RwSignal<bool>,
+    pub speed: RwSignal<u32>,
+    pub fast_forward: RwSignal<Option<FastForward>>,
+    /// Simulated seconds per wall second achieved by the last fast-forward (shown, and read by benchmarks).
+    pub last_ff_rate: RwSignal<Option<f64>>,
+    /// Held here because animation-frame callbacks run outside the component tree (no context there).
+    lab: Lab,
+    frame: StoredValue<Option<Rc<FrameLoop>>, LocalStorage>,
+}
+
+/// The one animation-frame callback, kept alive for the page's lifetime and re-armed while there is work.
+struct FrameLoop {
+    callback: RefCell<Option<Closure<dyn FnMut(f64)>>>,
+    armed: RefCell<bool>,
+    last_wall_ms: RefCell<Option<f64>>,
+    carry_ms: RefCell<f64>,
+}
+
+fn now_wall_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+impl ClockControls {
+    pub fn new(lab: Lab) -> Self {
+        let controls = ClockControls {
+            lab,
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(1),
+            fast_forward: RwSignal::new(None),
+            last_ff_rate: RwSignal::new(None),
+            frame: StoredValue::new_local(None),
+        };
+        let frame = Rc::new(FrameLoop {
+            callback: RefCell::new(None),
+            armed: RefCell::new(false),
+            last_wall_ms: RefCell::new(None),
+            carry_ms: RefCell::new(0.0),
+        });
+        let weak = Rc::downgrade(&frame);
+        *frame.callback.borrow_mut() = Some(Closure::new(move |now: f64| {
+            if let Some(frame) = weak.upgrade() {
+                *frame.armed.borrow_mut() = false;
+                controls.on_frame(&frame, now);
+            }
+        }));
+        controls.frame.set_value(Some(frame));
+        controls
+    }
+
+    fn arm(&self) {
+        let Some(frame) = self.frame.get_value() else { return };
+        if *frame.armed.borrow() {
+            return;
+        }
+        let requested = frame.callback.borrow().as_ref().and_then(|cb| {
+            web_sys::window().and_then(|w| w.request_animation_frame(cb.as_ref().unchecked_ref()).ok())
+        });
+        *frame.armed.borrow_mut() = requested.is_some();
+    }
+
+    fn on_frame(&self, frame: &FrameLoop, now_wall: f64) {
+        let lab = self.lab;
+        if let Some(ff) = self.fast_forward.get_untracked() {
+            let deadline = now_wall_ms() + FF_FRAME_BUDGET_MS;
+            let mut reached = lab.now_ms.get_untracked();
+            lab.with_sandbox(|sb| {
+                loop {
+                    let next = (sb.now_ms() + FF_SLICE_MS).min(ff.to_ms);
+                    sb.advance_to(next);
+                    if sb.now_ms() >= ff.to_ms || now_wall_ms() >= deadline {
+                        break;
+                    }
+                }
+                reached = sb.now_ms();
+            });
+            if reached >= ff.to_ms {
+                let wall_s = ((now_wall_ms() - ff.started_wall_ms) / 1_000.0).max(1e-6);
+                self.last_ff_rate.set(Some((ff.to_ms - ff.from_ms) as f64 / 1_000.0 / wall_s));
+                self.fast_forward.set(None);
+                *frame.last_wall_ms.borrow_mut() = None;
+            }
+            self.arm();
+            return;
+        }
+        if !self.playing.get_untracked() {
+            *frame.last_wall_ms.borrow_mut() = None;
+            return;
+        }
+        let last = frame.last_wall_ms.borrow_mut().replace(now_wall);
+        if let Some(last) = last {
+            let carry = *frame.carry_ms.borrow();
+            let (advance, carry) = frame_advance(now_wall - last, self.speed.get_untracked(), carry);
+            *frame.carry_ms.borrow_mut() = carry;
+            if advance > 0 {
+                lab.advance_by(advance);
+            }
+        }
+        self.arm();
+    }
+
+    pub fn toggle_play(&self) {
+        if self.fast_forward.get_untracked().is_some() {
+            return;
+        }
+        self.playing.update(|p| *p = !*p);
+        if self.playing.get_untracked() {
+            self.arm();
+        }
+    }
+
+
+    pub fn step(&self) {
+        if self.fast_forward.get_untracked().is_none() {
+            self.playing.set(false);
+            self.lab.advance_by(STEP_MS);
+        }
+    }
+
+    pub fn change_speed(&self, faster: bool) {
+        self.speed.update(|s| *s = next_speed(*s, faster));
+    }
+
+    pub fn start_fast_forward(&self, span_ms: EpochMillis) {
+        if self.fast_forward.get_untracked().is_some() {
+            return;
+        }
+        self.playing.set(false);
+        let from = self.lab.now_ms.get_untracked();
+        self.fast_forward.set(Some(FastForward { from_ms: from, to_ms: from + span_ms, started_wall_ms: now_wall_ms() }));
+        self.arm();
+    }
+
+    pub fn cancel_fast_forward(&self) {
+        self.fast_forward.set(None);
+    }
+}
+
+pub fn use_clock() -> ClockControls {
+    expect_context::<ClockControls>()
+}
 
 #[component]
 pub fn SimClock() -> impl IntoView {
     let lab = use_lab();
+    let clock = use_clock();
+    let ff_busy = move || clock.fast_forward.get().is_some();
+    let progress = move || {
+        clock.fast_forward.get().map(|ff| {
+            let done = lab.now_ms.get().saturating_sub(ff.from_ms);
+            let total = (ff.to_ms - ff.from_ms).max(1);
+            let pct = (done as f64 / total as f64 * 100.0).min(100.0);
+            view! {
+                <div class="ff-progress" role="status" data-testid="ff-progress">
+                    <progress max="100" value=format!("{pct:.0}") aria-label="Fast-forward progress"></progress>
+                    <span>{format!("Fast-forwarding: {} of {}", human_duration(done), human_duration(total))}</span>
+                    <button type="button" on:click=move |_| clock.cancel_fast_forward()>"Stop"</button>
+                </div>
+            }
+        })
+    };
     view! {
         <div class="clock" role="group" aria-label="Simulated clock">
-            <span class="clock-label">"Simulated time"</span>
-            <output id="sim-clock" class="mono" data-testid="sim-clock" aria-live="off">
+            <output id="sim-clock" class="mono clock-time" data-testid="sim-clock" aria-live="off"
+                title="Simulated date and time (UTC)">
                 {move || utc_millis(lab.now_ms.get())}
             </output>
-            <button id="clock-step-1s" type="button" on:click=move |_| lab.advance_by(MILLIS_PER_SECOND)
-                title="Move the simulated clock forward 1 second">"+1 s"</button>
-            <button id="clock-step-1m" type="button" on:click=move |_| lab.advance_by(MILLIS_PER_MINUTE)
-                title="Move the simulated clock forward 1 minute">"+1 min"</button>
+            <button id="clock-play" type="button" class="clock-play"
+                aria-pressed=move || clock.playing.get().to_string()
+                disabled=ff_busy
+                on:click=move |_| clock.toggle_play()
+                title="Play or pause the simulated clock (Space)">
+                {move || if clock.playing.get() { "❚❚ Pause" } else { "▶ Play" }}
+            </button>
+            <button id="clock-step" type="button" disabled=ff_busy on:click=move |_| clock.step()
+                title="Pause and move the clock forward one second (.)">"+1 s"</button>
+            <label class="clock-speed">
+                <span>"Speed"</span>
+                <select id="clock-speed" data-testid="clock-speed"
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<u32>() { clock.speed.set(v) }
+                    }
+                    prop:value=move || clock.speed.get().to_string()>
+                    {SPEEDS.iter().map(|s| view! { <option value=s.to_string()>{format!("{s}×")}</option> }).collect_view()}
+                </select>
+            </label>
+            <span class="clock-ff" role="group" aria-label="Fast-forward">
+                {FAST_FORWARDS
+                    .iter()
+                    .map(|(label, span)| {
+                        let span = *span;
+                        let id = format!("clock-ff-{}", label.trim_start_matches('+').replace(' ', ""));
+                        view! {
+                            <button type="button" id=id disabled=ff_busy
+                                on:click=move |_| clock.start_fast_forward(span)
+                                title=format!("Fast-forward the simulation by {}", label.trim_start_matches('+'))>
+                                {format!("▶▶ {label}")}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </span>
+            {progress}
+            {move || clock.last_ff_rate.get().filter(|_| !ff_busy()).map(|r| view! {
+                <span class="ff-rate" data-testid="ff-rate" title="Simulated seconds per wall-clock second in the last fast-forward">
+                    {format!("last fast-forward: {:.0} simulated s per s", r)}
+                </span>
+            })}
         </div>
     }
 }

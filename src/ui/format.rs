@@ -54,12 +54,6 @@ pub fn decode_record_data(base64_text: &str) -> String {
     }
 }
 
-/// Where a hash key sits on the 0 … 2^128 − 1 line, in percent (for drawing only; text shows the exact value).
-pub fn hash_key_percent(hash_key: u128) -> f64 {
-    // The top 64 bits are plenty for a position on screen.
-    (hash_key >> 64) as f64 / 18_446_744_073_709_551_616.0 * 100.0
-}
-
 /// `1,234,567` — thousands separators for counts a learner reads.
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();

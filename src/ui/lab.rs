@@ -4,9 +4,10 @@
 //! simulated clock.
 
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::api::ApiReply;
+use crate::api::{observe, ApiReply};
+use crate::viz::shard_map::ShardState;
 use crate::engine::streams::EngineConfig;
 use crate::sim::Sandbox;
 use crate::engine::time::{EpochMillis, DEFAULT_SANDBOX_START_MS, MILLIS_PER_SECOND};
@@ -94,7 +95,8 @@ pub struct Lab {
     pub now_ms: RwSignal<EpochMillis>,
     /// Bumped after anything that may have changed the simulation; views that read the sandbox track it.
     pub revision: RwSignal<u64>,
-    pub stream: RwSignal<Option<StreamView>>,
+    /// The stream the Streams view is showing.
+    pub selected: RwSignal<Option<String>>,
     pub partition_key: RwSignal<String>,
     pub last_put: RwSignal<Option<PutView>>,
 }
@@ -107,7 +109,7 @@ impl Lab {
             sandbox: StoredValue::new_local(sandbox),
             now_ms: RwSignal::new(now),
             revision: RwSignal::new(0),
-            stream: RwSignal::new(None),
+            selected: RwSignal::new(None),
             partition_key: RwSignal::new("customer-42".to_string()),
             last_put: RwSignal::new(None),
         }
@@ -153,61 +155,48 @@ impl Lab {
         if let Some(now) = now {
             self.now_ms.set(now);
         }
-        if let Some(name) = self.stream.with_untracked(|s| s.as_ref().map(|s| s.name.clone())) {
-            // A status can change with time (CREATING → ACTIVE); errors here stay silent because the
-            // stream panel shows the last good view and the next action reports any problem.
-            if let Ok(view) = self.describe(&name) {
-                self.stream.set(Some(view));
-            }
-        }
     }
 
-    /// DescribeStreamSummary + ListShards (all pages) for one stream.
-    pub fn describe(&self, name: &str) -> Result<StreamView, ApiFailure> {
-        let summary = self.call("DescribeStreamSummary", json!({ "StreamName": name }))?;
-        let d = &summary["StreamDescriptionSummary"];
-        let status = d["StreamStatus"].as_str().unwrap_or("UNKNOWN").to_string();
-        let mut shards = Vec::new();
-        let mut request = json!({ "StreamName": name });
-        loop {
-            let page = match self.call("ListShards", request) {
-                Ok(page) => page,
-                // AWS refuses ListShards while a stream is still CREATING: it has no shards to show yet.
-                Err(_) if status == "CREATING" => break,
-                Err(e) => return Err(e),
-            };
-            if let Some(list) = page["Shards"].as_array() {
-                shards.extend(list.iter().filter_map(shard_view));
-            }
-            match page["NextToken"].as_str() {
-                // With NextToken, AWS requires that StreamName is absent.
-                Some(token) if !token.is_empty() => request = json!({ "NextToken": token }),
-                _ => break,
-            }
-        }
-        Ok(StreamView {
-            name: d["StreamName"].as_str().unwrap_or(name).to_string(),
-            arn: d["StreamARN"].as_str().unwrap_or_default().to_string(),
-            status,
-            open_shard_count: d["OpenShardCount"].as_u64().unwrap_or(0),
-            retention_hours: d["RetentionPeriodHours"].as_u64().unwrap_or(0),
-            shards,
+    /// Runs `f` on the selected stream's view, tracking changes.
+    pub fn with_stream<R>(&self, f: impl FnOnce(&Option<StreamView>) -> R) -> R {
+        f(&self.stream_view())
+    }
+
+    /// Same as `with_stream`, without subscribing the caller to changes (for event handlers).
+    pub fn with_stream_untracked<R>(&self, f: impl FnOnce(&Option<StreamView>) -> R) -> R {
+        let view = untrack(|| self.stream_view());
+        f(&view)
+    }
+
+    /// The selected stream as the console shows it (observer: no API call is counted). Reactive.
+    pub fn stream_view(&self) -> Option<StreamView> {
+        let name = self.selected.get()?;
+        self.read_sandbox(|sb| {
+            let engine = &sb.service.engine;
+            let overview = observe::streams(engine).into_iter().find(|s| s.name == name)?;
+            let shards = observe::shards(engine, &name)
+                .into_iter()
+                .filter(|o| o.state != ShardState::Expired)
+                .map(|o| ShardView {
+                    shard_id: o.shard.shard_id.clone(),
+                    start: o.start,
+                    end: o.end,
+                    start_text: o.shard.hash_key_range.starting_hash_key.clone(),
+                    end_text: o.shard.hash_key_range.ending_hash_key.clone(),
+                    open: o.state == ShardState::Open,
+                })
+                .collect();
+            Some(StreamView {
+                name: overview.name,
+                arn: overview.arn,
+                status: overview.status.to_string(),
+                open_shard_count: overview.open_shards as u64,
+                retention_hours: overview.retention_hours as u64,
+                shards,
+            })
         })
+        .flatten()
     }
-}
-
-fn shard_view(shard: &Value) -> Option<ShardView> {
-    let shard_id = shard["ShardId"].as_str()?.to_string();
-    let start_text = shard["HashKeyRange"]["StartingHashKey"].as_str()?.to_string();
-    let end_text = shard["HashKeyRange"]["EndingHashKey"].as_str()?.to_string();
-    Some(ShardView {
-        shard_id,
-        start: start_text.parse().ok()?,
-        end: end_text.parse().ok()?,
-        start_text,
-        end_text,
-        open: shard["SequenceNumberRange"]["EndingSequenceNumber"].is_null(),
-    })
 }
 
 /// The shared state, from context (provided once by the app root).

@@ -1,23 +1,28 @@
-//! The Leptos front end (wasm only). Views over the API layer: every panel talks to the simulation through
-//! `KinesisService::call` with the JSON a real client would send, and never reimplements an engine rule.
+//! The Leptos front end (wasm only). Views over the API layer: every action goes through
+//! `KinesisService::call` with the JSON a real client would send; drawings read the account through the
+//! read-only `api::observe` (what the console and CloudWatch would show), so watching costs no API quota.
 //!
-//! Code map: `lab` holds the shared state and the call helper, `clock` the simulated clock, and one file
-//! per panel (`stream_panel`, `partition_key`, `records_panel`); `format` has the pure text helpers.
+//! Code map: `lab` holds the shared state (the `Sandbox`) and the call helper; `clock` the clock bar and
+//! its animation loop; `theme`, `shortcuts` the frame's services; `streams` the Data Streams sandbox;
+//! `coming` the sections not built yet; `format` pure text helpers. Routes live in `viz::route`.
 
 mod clock;
+mod coming;
 mod format;
 mod lab;
 mod partition_key;
 mod records_panel;
-mod stream_panel;
+mod shortcuts;
+mod streams;
+mod theme;
 
 use leptos::prelude::*;
 
-use clock::SimClock;
+use clock::{ClockControls, SimClock};
 use lab::Lab;
-use partition_key::PartitionKeyPanel;
-use records_panel::{PutRecordPanel, ReadRecordsPanel};
-use stream_panel::StreamPanel;
+use shortcuts::ShortcutsOverlay;
+use theme::{ThemeButton, ThemeState};
+use crate::viz::route::Route;
 
 /// Starts the app: panics go to the browser console, and the page mounts on `<body>`.
 pub fn mount() {
@@ -25,33 +30,75 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
+fn current_route() -> Route {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    Route::from_hash(&hash)
+}
+
 #[component]
 fn App() -> impl IntoView {
-    provide_context(Lab::new());
+    let lab = Lab::new();
+    provide_context(lab);
+    provide_context(ClockControls::new(lab));
+    provide_context(ThemeState::load());
+    let route = RwSignal::new(current_route());
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| route.set(current_route()));
+    on_cleanup(move || handle.remove());
+    let overlay = RwSignal::new(false);
+    shortcuts::install(overlay);
+    Effect::new(move |_| {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&format!("{} · Kinesis Lab", route.get().title()));
+        }
+    });
+
+    let nav_link = move |r: Route| {
+        view! {
+            <li>
+                <a href=format!("#{}", r.path()) id=format!("nav-{}", r.path().trim_start_matches('/'))
+                    aria-current=move || if route.get() == r { "page" } else { "false" }>{r.title()}</a>
+            </li>
+        }
+    };
+
     view! {
-        <a class="skip" href="#main">"Skip to the sandbox"</a>
+        <a class="skip" href="#main" on:click=|ev| {
+            ev.prevent_default();
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
+                use wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() { let _ = el.focus(); }
+            }
+        }>"Skip to content"</a>
         <header class="topbar">
             <span class="brand">"Kinesis Lab"</span>
             <SimClock />
+            <span class="topbar-tools">
+                <ThemeButton />
+                <button type="button" class="quiet" id="shortcuts-button" on:click=move |_| overlay.set(true)
+                    title="Keyboard shortcuts (?)">"⌨ Shortcuts"</button>
+            </span>
         </header>
         <div class="layout">
             <nav class="rail" aria-label="Sections">
                 <p class="rail-heading">"Sandbox"</p>
-                <ul>
-                    <li><a href="#main" aria-current="page">"Streams"</a></li>
-                </ul>
+                <ul>{Route::ALL.into_iter().filter(|r| r.is_sandbox()).map(nav_link).collect_view()}</ul>
+                <p class="rail-heading">"Learn"</p>
+                <ul>{Route::ALL.into_iter().filter(|r| !r.is_sandbox()).map(nav_link).collect_view()}</ul>
             </nav>
             <main id="main" tabindex="-1">
-                <h1>"Kinesis Data Streams sandbox"</h1>
-                <p class="lede">
-                    "Everything here runs in your browser against a simulated AWS account: no sign-in, no bill. "
-                    "Each button makes the same API call boto3 would, and shows what AWS would answer."
-                </p>
-                <StreamPanel />
-                <PartitionKeyPanel />
-                <PutRecordPanel />
-                <ReadRecordsPanel />
+                {move || match route.get() {
+                    Route::Streams => view! {
+                        <h1>"Kinesis Data Streams sandbox"</h1>
+                        <p class="lede">
+                            "Everything here runs in your browser against a simulated AWS account: no sign-in, no bill. "
+                            "Each button makes the same API call boto3 would, and shows what AWS would answer."
+                        </p>
+                        <streams::StreamsView />
+                    }.into_any(),
+                    other => view! { <coming::Coming route=other /> }.into_any(),
+                }}
             </main>
         </div>
+        <ShortcutsOverlay open=overlay />
     }
 }

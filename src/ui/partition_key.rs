@@ -31,7 +31,7 @@ pub fn PartitionKeyPanel() -> impl IntoView {
     // (text, is a shard id): ids are shown in the monospace face, explanations in the body face.
     let shard_text = move || {
         let hk = hash_key.get();
-        lab.stream.with(|s| match s {
+        lab.with_stream(|s| match s {
             None => ("Create a stream first: its shards' ranges decide where this key goes.".to_string(), false),
             Some(s) => match s.shard_for(hk) {
                 Some(shard) => (shard.shard_id.clone(), true),
@@ -41,7 +41,7 @@ pub fn PartitionKeyPanel() -> impl IntoView {
     };
     let shard_range = move || {
         let hk = hash_key.get();
-        lab.stream.with(|s| {
+        lab.with_stream(|s| {
             s.as_ref().and_then(|s| s.shard_for(hk)).map(|shard| {
                 view! {
                     <p class="range-proof">

@@ -18,12 +18,12 @@ pub fn PutRecordPanel() -> impl IntoView {
     let put = move |ev: SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        let Some(stream_name) = lab.stream.with_untracked(|s| s.as_ref().map(|s| s.name.clone())) else {
+        let Some(stream_name) = lab.with_stream_untracked(|s| s.as_ref().map(|s| s.name.clone())) else {
             error.set(Some(ApiFailure::local("Create a stream first (step 1).")));
             return;
         };
         let key = lab.partition_key.get_untracked();
-        let predicted = lab.stream.with_untracked(|s| {
+        let predicted = lab.with_stream_untracked(|s| {
             s.as_ref().and_then(|s| s.shard_for(partition_key_hash_key(&key)).map(|sh| sh.shard_id.clone()))
         });
         let request = json!({
@@ -120,7 +120,7 @@ pub fn ReadRecordsPanel() -> impl IntoView {
     let read = RwSignal::new(None::<ReadView>);
 
     let shard_ids = Memo::new(move |_| {
-        lab.stream.with(|s| s.as_ref().map(|s| s.shards.iter().map(|sh| sh.shard_id.clone()).collect::<Vec<_>>()))
+        lab.with_stream(|s| s.as_ref().map(|s| s.shards.iter().map(|sh| sh.shard_id.clone()).collect::<Vec<_>>()))
             .unwrap_or_default()
     });
     let selected = Memo::new(move |_| {
@@ -140,7 +140,7 @@ pub fn ReadRecordsPanel() -> impl IntoView {
     let do_read = move |ev: SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        let Some(stream_name) = lab.stream.with_untracked(|s| s.as_ref().map(|s| s.name.clone())) else {
+        let Some(stream_name) = lab.with_stream_untracked(|s| s.as_ref().map(|s| s.name.clone())) else {
             error.set(Some(ApiFailure::local("Create a stream first (step 1).")));
             return;
         };

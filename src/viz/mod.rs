@@ -1,3 +1,5 @@
 //! Pure geometry and data shaping for the views (shard map, lineage graph, charts). No browser types, so it
 //! is tested natively; `ui` draws what it computes.
 pub mod shard_map;
+pub mod route;
+pub mod clock;

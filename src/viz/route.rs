@@ -1,0 +1,78 @@
+//! The app's routes, kept in the URL's fragment (`#/streams`) so the static site works from any host and
+//! sub-path, and a link or a reload lands on the same section.
+
+/// Every section of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Streams,
+    Firehose,
+    Analytics,
+    Video,
+    Labs,
+    Exam,
+    Notes,
+}
+
+impl Route {
+    pub const ALL: [Route; 7] =
+        [Route::Streams, Route::Firehose, Route::Analytics, Route::Video, Route::Labs, Route::Exam, Route::Notes];
+
+    /// The fragment path, e.g. `/streams`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Route::Streams => "/streams",
+            Route::Firehose => "/firehose",
+            Route::Analytics => "/analytics",
+            Route::Video => "/video",
+            Route::Labs => "/labs",
+            Route::Exam => "/exam",
+            Route::Notes => "/notes",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Route::Streams => "Data Streams",
+            Route::Firehose => "Firehose",
+            Route::Analytics => "Analytics",
+            Route::Video => "Video Streams",
+            Route::Labs => "Labs",
+            Route::Exam => "Exam practice",
+            Route::Notes => "Study notes",
+        }
+    }
+
+    /// Sandbox sections sit under one heading in the navigation.
+    pub fn is_sandbox(self) -> bool {
+        matches!(self, Route::Streams | Route::Firehose | Route::Analytics | Route::Video)
+    }
+
+    /// Reads a location hash (`#/streams`, `#/streams?x=1`, `` or junk). Unknown paths fall back to the
+    /// Streams sandbox rather than a blank page.
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#');
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let path = path.trim_end_matches('/');
+        Route::ALL.into_iter().find(|r| r.path() == path).unwrap_or(Route::Streams)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_round_trips_through_its_hash() {
+        for r in Route::ALL {
+            assert_eq!(Route::from_hash(&format!("#{}", r.path())), r);
+            assert_eq!(Route::from_hash(&format!("#{}/?tab=2", r.path())), r);
+        }
+    }
+
+    #[test]
+    fn unknown_or_empty_hashes_open_the_streams_sandbox() {
+        for h in ["", "#", "#/", "#/nope", "garbage", "#/labs-x"] {
+            assert_eq!(Route::from_hash(h), Route::Streams, "{h}");
+        }
+    }
+}
