@@ -157,7 +157,16 @@ impl PollingConsumer {
             Ok(out) => {
                 let batch = parse_batch(&out);
                 shard.stats.note_read(&batch.records, batch.millis_behind_latest, now_ms);
-                shard.reader.next_read_ms = Some(now_ms + interval);
+                // Real pollers drift: call latency varies, so the next call lands a tenth of the interval
+                // early, on time or late (on average on time). Without the drift, pollers sharing a shard
+                // settle into fixed phases and the same one loses the race for the 5 calls every second.
+                let drift = interval / 10;
+                let next = match self.rng.random_range(0..3u8) {
+                    0 => now_ms + interval - drift,
+                    1 => now_ms + interval,
+                    _ => now_ms + interval + drift,
+                };
+                shard.reader.next_read_ms = Some(next);
                 self.history.note_records(&batch.records, now_ms, 0);
                 if let Some(behind) = batch.millis_behind_latest {
                     self.history.note_millis_behind(behind, now_ms);
