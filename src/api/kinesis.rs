@@ -50,7 +50,9 @@ impl ApiReply {
     }
 }
 
-/// The Kinesis API over one simulated account.
+/// The Kinesis API over one simulated account. Serialisable (its engine is its whole state), for the
+/// sandbox's save and export.
+#[derive(Serialize, serde::Deserialize)]
 pub struct KinesisService {
     pub engine: StreamsEngine,
 }

@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::streams::error::{StreamsError, StreamsResult};
 use crate::engine::streams::limits::*;
 use crate::engine::streams::read::{child_shards, read_batch, StartAt};
@@ -23,7 +25,7 @@ use crate::engine::time::EpochMillis;
 pub const SUBSCRIBE_CALLS_PER_SEC: u32 = 1;
 
 /// A live SubscribeToShard subscription.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subscription {
     pub id: u64,
     pub stream_name: String,
@@ -50,11 +52,14 @@ pub struct SubscriptionPoll {
     pub error: Option<StreamsError>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Subscriptions {
     by_id: BTreeMap<u64, Subscription>,
     next_id: u64,
+    /// Keyed by (consumer ARN, shard index); saved as `[key, value]` pairs (JSON keys must be strings).
+    #[serde(with = "crate::engine::streams::persist::map_as_pairs")]
     last_success_ms: BTreeMap<(String, u64), EpochMillis>,
+    #[serde(with = "crate::engine::streams::persist::map_as_pairs")]
     call_rates: BTreeMap<(String, u64), CallsPerSecond>,
 }
 
@@ -69,6 +74,24 @@ impl Subscriptions {
         for s in self.by_id.values_mut().filter(|s| s.consumer_arn == consumer_arn) {
             s.ended = true;
         }
+    }
+
+    /// For restored state (`persist`): ids can still be handed out, and times and budgets are in range.
+    pub(crate) fn check_restored(&self) -> Result<(), String> {
+        use crate::engine::streams::persist::{MAX_RESTORED_COUNT, MAX_RESTORED_TIME_MS};
+        if self.next_id >= MAX_RESTORED_COUNT {
+            return Err("subscriptions: next_id is out of range".into());
+        }
+        for (id, s) in &self.by_id {
+            let times_ok = s.started_ms < MAX_RESTORED_TIME_MS && s.last_event_ms.is_none_or(|t| t < MAX_RESTORED_TIME_MS);
+            if !times_ok || !s.budget.is_restorable() {
+                return Err(format!("subscription {id}: a time or its budget is out of range"));
+            }
+        }
+        if self.last_success_ms.values().any(|t| *t >= MAX_RESTORED_TIME_MS) {
+            return Err("subscriptions: a subscribe time is out of range".into());
+        }
+        Ok(())
     }
 }
 

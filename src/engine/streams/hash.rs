@@ -20,10 +20,12 @@ pub fn partition_key_hash_key(partition_key: &str) -> u128 {
     u128::from_be_bytes(partition_key_md5(partition_key))
 }
 
-/// An inclusive range of hash keys, `[start, end]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// An inclusive range of hash keys, `[start, end]` (saved as decimal strings, as AWS writes them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct HashRange {
+    #[serde(with = "crate::engine::streams::persist::u128_decimal")]
     pub start: u128,
+    #[serde(with = "crate::engine::streams::persist::u128_decimal")]
     pub end: u128,
 }
 

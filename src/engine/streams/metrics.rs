@@ -3,39 +3,60 @@
 
 use std::collections::VecDeque;
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::time::{second_of, EpochMillis};
 
-/// One second of one stream's (or shard's) metrics. Sums unless the name says max.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// One second of one stream's (or shard's) metrics. Sums unless the name says max. Saved without its
+/// zero fields (most are zero in any given second).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MetricPoint {
     /// IncomingBytes / IncomingRecords: accepted writes.
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub incoming_bytes: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub incoming_records: u64,
     /// PutRecord.Success and PutRecords.SuccessfulRecords (calls / records).
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub put_record_success: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub put_records_successful_records: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub put_records_total_records: u64,
     /// GetRecords.Bytes / GetRecords.Records (stream) = OutgoingBytes / OutgoingRecords (shard).
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub outgoing_bytes: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub outgoing_records: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub get_records_success: u64,
     /// GetRecords.IteratorAgeMilliseconds (max over the second).
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub iterator_age_ms_max: u64,
     /// WriteProvisionedThroughputExceeded / ReadProvisionedThroughputExceeded (records / calls).
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub write_throttled: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub read_throttled: u64,
     /// SubscribeToShard.RateExceeded and SubscribeToShardEvent.MillisBehindLatest (max).
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub subscribe_rate_exceeded: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub subscribe_millis_behind_max: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub subscribe_event_bytes: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub subscribe_event_records: u64,
     /// Sums of modelled latencies (divide by the matching success count for the average).
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub put_latency_ms_sum: u64,
+    #[serde(skip_serializing_if = "crate::engine::streams::persist::is_zero")]
     pub get_latency_ms_sum: u64,
 }
 
 /// A bounded series of per-second points, newest last.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricSeries {
     points: VecDeque<(u64, MetricPoint)>,
     capacity_seconds: usize,
@@ -73,6 +94,13 @@ impl MetricSeries {
 
     pub fn get(&self, second: u64) -> Option<&MetricPoint> {
         self.points.iter().rev().find(|(s, _)| *s == second).map(|(_, p)| p)
+    }
+
+    /// For restored state (`persist`): `new`'s bounds hold and seconds are in order, as `at` keeps them.
+    pub(crate) fn is_restorable(&self) -> bool {
+        self.capacity_seconds >= 1
+            && self.points.len() <= self.capacity_seconds
+            && self.points.iter().zip(self.points.iter().skip(1)).all(|((a, _), (b, _))| a < b)
     }
 }
 

@@ -13,6 +13,7 @@ pub mod iterator;
 pub mod limits;
 pub mod metrics;
 mod ondemand;
+mod persist;
 mod read;
 mod reshard;
 pub mod sequence;
@@ -23,7 +24,10 @@ mod tokens;
 pub mod types;
 mod write;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::engine::time::EpochMillis;
 use error::{StreamsError, StreamsResult};
@@ -37,7 +41,7 @@ pub(crate) use control::shard_view;
 pub(crate) use read::record_view;
 
 /// Account-level settings of a simulation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngineConfig {
     pub account_id: String,
     pub region: String,
@@ -64,7 +68,7 @@ impl Default for EngineConfig {
 }
 
 /// On-demand Advantage commitment (DescribeAccountSettings / UpdateAccountSettings).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountSettings {
     pub commitment_enabled: bool,
     pub commitment_started_ms: Option<EpochMillis>,
@@ -72,6 +76,11 @@ pub struct AccountSettings {
 }
 
 /// One simulated AWS account's Kinesis Data Streams.
+///
+/// Serialisable for the sandbox's save and export (`engine::snapshot`); `persist` implements the serde
+/// traits around these derived functions so that a restored engine is checked for consistency.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct StreamsEngine {
     pub config: EngineConfig,
     now_ms: EpochMillis,
@@ -79,8 +88,9 @@ pub struct StreamsEngine {
     next_incarnation: u64,
     /// Names of every stream ever created, by incarnation (for messages about deleted streams).
     names_by_incarnation: BTreeMap<u64, String>,
-    /// Per-account call counters for the control-plane rate rules.
-    call_rates: BTreeMap<&'static str, CallsPerSecond>,
+    /// Per-account call counters for the control-plane rate rules. Keys borrow the operation's name
+    /// while running and own it after a restore (`Cow`), so counting a call allocates nothing.
+    call_rates: BTreeMap<Cow<'static, str>, CallsPerSecond>,
     /// Per-stream ListShards counters.
     list_shards_rates: BTreeMap<String, CallsPerSecond>,
     resource_policies: BTreeMap<String, String>,
@@ -248,7 +258,7 @@ impl StreamsEngine {
             return Ok(());
         }
         let now = self.now_ms;
-        let counter = self.call_rates.entry(operation).or_default();
+        let counter = self.call_rates.entry(Cow::Borrowed(operation)).or_default();
         if counter.try_call(per_second, now) {
             Ok(())
         } else {

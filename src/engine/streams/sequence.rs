@@ -16,7 +16,7 @@ const COUNTER_DIGITS: usize = 19;
 const CHECK_DIGITS: usize = 8;
 
 /// A decoded sequence number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SequenceNumber {
     pub arrival_ms: EpochMillis,
     pub shard_index: u64,

@@ -26,7 +26,7 @@ pub fn parse_shard_id(text: &str) -> Option<u64> {
     digits.parse::<u64>().ok().filter(|i| *i <= i32::MAX as u64)
 }
 
-/// One stored record.
+/// One stored record. Serialised compactly by `persist` (a positional array with base64 data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRecord {
     /// Stream-wide write order; encodes into the sequence number.
@@ -44,7 +44,7 @@ impl StoredRecord {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Shard {
     pub index: u64,
     pub range: HashRange,

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::streams::hash::{HashRange, uniform_ranges};
 use crate::engine::streams::limits::{retention_ms, MIB};
 use crate::engine::streams::metrics::{MetricSeries, STREAM_SERIES_SECONDS};
@@ -11,7 +13,8 @@ use crate::engine::streams::types::StreamMode;
 use crate::engine::time::EpochMillis;
 
 /// Stream states (aws-models StreamStatus).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StreamStatus {
     Creating,
     Active,
@@ -31,13 +34,17 @@ impl StreamStatus {
 }
 
 /// An asynchronous change that completes when the simulated clock reaches `due_ms`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Change {
     /// CREATING → ACTIVE, creating the stream's first shards.
     Activate { shard_count: u32 },
     /// UPDATING → ACTIVE after a change that was applied at once (retention, monitoring, record size).
     Settle,
-    Split { shard: u64, new_starting_hash_key: u128 },
+    Split {
+        shard: u64,
+        #[serde(with = "crate::engine::streams::persist::u128_decimal")]
+        new_starting_hash_key: u128,
+    },
     Merge { shard: u64, adjacent: u64 },
     /// UpdateShardCount (uniform scaling) or on-demand scaling to this many open shards.
     Scale { target: u32 },
@@ -48,14 +55,14 @@ pub enum Change {
     Delete,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pending {
     pub due_ms: EpochMillis,
     pub change: Change,
 }
 
 /// An enhanced fan-out consumer registered on a stream.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Consumer {
     pub name: String,
     pub arn: String,
@@ -66,7 +73,8 @@ pub struct Consumer {
     pub tags: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConsumerStatus {
     Creating,
     Active,
@@ -84,7 +92,7 @@ impl ConsumerStatus {
 }
 
 /// On-demand capacity bookkeeping (FACTS §1 "Capacity modes").
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OnDemandState {
     /// Peak write rate per minute: (minute, max bytes in one second, max records in one second).
     pub peaks: VecDeque<(u64, u64, u64)>,
@@ -96,7 +104,7 @@ pub struct OnDemandState {
     pub warm_target_mibps: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stream {
     pub name: String,
     pub arn: String,

@@ -1,13 +1,18 @@
 //! Deterministic rate accounting on the simulated clock.
 
+use serde::{Deserialize, Serialize};
+
+use crate::engine::streams::persist::{MAX_RESTORED_COUNT, MAX_RESTORED_TIME_MS};
 use crate::engine::time::{second_of, EpochMillis, MILLIS_PER_SECOND};
 
 /// A bucket that refills at a steady rate up to a ceiling ("a tank refilled at a steady rate", as the
 /// AWS large-records page puts it). Amounts are kept in milli-units so refills are exact integers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenBucket {
+    #[serde(with = "crate::engine::streams::persist::u128_decimal")]
     capacity_milli: u128,
     refill_per_sec: u64,
+    #[serde(with = "crate::engine::streams::persist::u128_decimal")]
     tokens_milli: u128,
     updated_ms: EpochMillis,
 }
@@ -59,12 +64,21 @@ impl TokenBucket {
         self.capacity_milli = capacity as u128 * 1000;
         self.tokens_milli = self.tokens_milli.min(self.capacity_milli);
     }
+
+    /// For restored state (`persist`): amounts a bucket built by `full` could hold, so refills cannot overflow.
+    pub(crate) fn is_restorable(&self) -> bool {
+        self.capacity_milli <= u64::MAX as u128 * 1000
+            && self.tokens_milli <= self.capacity_milli
+            && self.refill_per_sec < MAX_RESTORED_COUNT >> 20
+            && self.updated_ms < MAX_RESTORED_TIME_MS
+    }
 }
 
 /// Read bandwidth as debt: a call may go ahead only when earlier reads are paid off, and each read adds
 /// its bytes, paid down at `bytes_per_sec`. So one 10 MiB read at 2 MiB/s blocks the next 5 s (FACTS §1).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadDebt {
+    #[serde(with = "crate::engine::streams::persist::u128_decimal")]
     debt_milli: u128,
     bytes_per_sec: u64,
     updated_ms: EpochMillis,
@@ -103,10 +117,17 @@ impl ReadDebt {
         }
         (self.debt_milli.div_ceil(self.bytes_per_sec as u128)) as u64
     }
+
+    /// For restored state (`persist`): a debt later reads can add to without overflowing.
+    pub(crate) fn is_restorable(&self) -> bool {
+        self.debt_milli <= (MAX_RESTORED_COUNT as u128) * 1000
+            && self.bytes_per_sec < MAX_RESTORED_COUNT >> 20
+            && self.updated_ms < MAX_RESTORED_TIME_MS
+    }
 }
 
 /// Calls counted per simulated second (the "N calls per second" rules).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallsPerSecond {
     second: u64,
     count: u32,
