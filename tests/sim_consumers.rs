@@ -466,3 +466,72 @@ fn bad_consumer_settings_are_refused() {
     assert_eq!(KclGroup::new(k, 1).unwrap_err().to_string(), "failover_time_ms must be greater than zero.");
     let _ = StartPosition::AtTimestamp(START_MS);
 }
+
+// Source: FACTS.md §1 "Enhanced fan-out" (events carry ChildShards at a shard's end) and "Resharding and
+// capacity" (parents before children): a fan-out consumer also keeps per-key order across a split.
+#[test]
+fn fan_out_follows_child_shards_in_key_order() {
+    let mut svc = service();
+    stream(&mut svc, "s", 1);
+    let mut consumers = vec![fan_out("efo", "s")];
+    let mut producer = Producer::default();
+    let split_at = START_MS + 20_000;
+    run(&mut svc, &mut consumers, START_MS + 70_000, |svc, now| {
+        if now == split_at {
+            ok(svc, "SplitShard", json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": HALF}));
+        }
+        if now <= START_MS + 60_000 {
+            producer.put(svc, "s", 2);
+        }
+    });
+    let got = delivered(&consumers[0]);
+    assert_exactly_once(&producer.written, &got);
+    assert_per_key_order(&producer.written, &got);
+    let lag = consumers[0].lag_by_shard();
+    assert_eq!(lag.iter().map(|l| (l.shard_id.as_str(), l.finished)).collect::<Vec<_>>(),
+        [("shardId-000000000000", true), ("shardId-000000000001", false), ("shardId-000000000002", false)]);
+}
+
+// Source: FACTS.md §1 "Reads" — an iterator expires 5 minutes after it was issued
+// (ExpiredIteratorException); the poller gets a new one after its last sequence number and loses nothing.
+#[test]
+fn poller_recovers_from_an_expired_iterator() {
+    let mut svc = service();
+    stream(&mut svc, "s", 1);
+    let mut consumers = vec![polling("p", "s")];
+    let mut producer = Producer::default();
+    run(&mut svc, &mut consumers, START_MS + 10_000, |svc, _| producer.put(svc, "s", 1));
+    // The consumer is paused (not stepped) for 6 minutes while records keep arriving.
+    for _ in 0..360 {
+        svc.engine.advance_by(1_000);
+        producer.put(&mut svc, "s", 1);
+    }
+    let resume = svc.engine.now_ms() + 20_000;
+    run(&mut svc, &mut consumers, resume, |_, _| {});
+    let errors = consumers[0].errors();
+    assert_eq!(errors.total, 1, "{errors:?}");
+    assert_eq!(errors.recent[0].error_type, "ExpiredIteratorException");
+    assert!(errors.recent[0].message.starts_with("Iterator expired. The iterator was created at time"), "{}", errors.recent[0].message);
+    let got = delivered(&consumers[0]);
+    assert_exactly_once(&producer.written, &got);
+}
+
+// Source: FACTS.md §1 "Resharding and capacity" — a closed shard becomes unreadable once its records pass
+// retention; its children are then read without waiting for it.
+#[test]
+fn poller_reads_children_of_an_expired_parent() {
+    let mut svc = service();
+    stream(&mut svc, "s", 1);
+    let mut producer = Producer::default();
+    producer.put(&mut svc, "s", 5);
+    ok(&mut svc, "SplitShard", json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": HALF}));
+    settle(&mut svc);
+    svc.engine.advance_by(25 * 3_600_000);
+    let mut late = Producer::default();
+    late.put(&mut svc, "s", 16);
+    let mut consumers = vec![polling("p", "s")];
+    let until = svc.engine.now_ms() + 5_000;
+    run(&mut svc, &mut consumers, until, |_, _| {});
+    assert_eq!(consumers[0].lag_by_shard().len(), 2, "the parent is gone from ListShards");
+    assert_exactly_once(&late.written, &delivered(&consumers[0]));
+}
