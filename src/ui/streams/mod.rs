@@ -1,7 +1,9 @@
 //! The Data Streams sandbox: the account's streams on the left, the selected stream's tabs on the right
 //! (shards and lineage, records, producers, consumers, charts) and the terminal below.
 
+mod consumers;
 mod list;
+mod producers;
 mod records;
 mod shards;
 
@@ -137,8 +139,8 @@ fn StreamDetail(name: String) -> impl IntoView {
                         <ReadRecordsPanel />
                         <RecordBrowser stream=n />
                     }.into_any(),
-                    Tab::Producers => view! { <p class="help">"Producers: coming in this session."</p> }.into_any(),
-                    Tab::Consumers => view! { <p class="help">"Consumers: coming in this session."</p> }.into_any(),
+                    Tab::Producers => view! { <producers::ProducersPanel stream=n /> }.into_any(),
+                    Tab::Consumers => view! { <consumers::ConsumersPanel stream=n /> }.into_any(),
                     Tab::Charts => view! { <p class="help">"Charts: coming in this session."</p> }.into_any(),
                 }
             }}
