@@ -1,28 +1,244 @@
 //! The sandbox around the engine: simulated producers and consumers that act through the API, exactly as
 //! a real client would, and the driver that moves them and the clock together.
+//!
+//! Time moves in ticks of `TICK_MS` aligned to the simulated clock: for each tick the engine clock goes
+//! to the tick's end first (completing any change due by then), then every producer acts, then every
+//! consumer. When nothing is active, the driver jumps straight to the target — the engine completes due
+//! transitions at their own times, so nothing is lost by skipping empty ticks.
 
 pub mod consumers;
+pub mod keys;
+pub mod producer;
+pub mod template;
 
-use crate::api::KinesisService;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::api::{ApiReply, KinesisService};
 use crate::engine::streams::EngineConfig;
 use crate::engine::time::EpochMillis;
+use consumers::Consumer;
+use producer::{ConfigError, Producer, ProducerConfig};
 
-/// One learner's sandbox: the simulated account plus everything acting on it.
+/// Length of one simulation tick at normal speed. 100 ms is also the KPL's default RecordMaxBufferedTime,
+/// so a producer's once-per-tick flush matches the KPL's default batching delay.
+pub const TICK_MS: u64 = 100;
+
+/// A producer's stable id in the sandbox (never reused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ProducerId(pub u64);
+
+/// A consumer's stable id in the sandbox (never reused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ConsumerId(pub u64);
+
+/// Why a sandbox operation was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SimError {
+    UnknownProducer(ProducerId),
+    UnknownConsumer(ConsumerId),
+    Config(ConfigError),
+    /// The API refused to describe the stream (usually ResourceNotFoundException), as AWS worded it.
+    Stream { stream_name: String, error_type: String, message: String },
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::UnknownProducer(id) => write!(f, "there is no producer #{}", id.0),
+            SimError::UnknownConsumer(id) => write!(f, "there is no consumer #{}", id.0),
+            SimError::Config(e) => write!(f, "{e}"),
+            SimError::Stream { stream_name, error_type, message } => {
+                write!(f, "stream {stream_name}: {error_type}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+impl From<ConfigError> for SimError {
+    fn from(e: ConfigError) -> Self {
+        SimError::Config(e)
+    }
+}
+
+/// A producer with its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProducerEntry {
+    id: ProducerId,
+    pub producer: Producer,
+}
+
+impl ProducerEntry {
+    pub fn id(&self) -> ProducerId {
+        self.id
+    }
+}
+
+/// A consumer with its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerEntry {
+    id: ConsumerId,
+    pub consumer: Consumer,
+}
+
+impl ConsumerEntry {
+    pub fn id(&self) -> ConsumerId {
+        self.id
+    }
+}
+
+/// One learner's sandbox: the simulated account plus everything acting on it. Saved whole (serde) in the
+/// browser and in exported files.
+#[derive(Serialize, Deserialize)]
 pub struct Sandbox {
     pub service: KinesisService,
+    producers: Vec<ProducerEntry>,
+    consumers: Vec<ConsumerEntry>,
+    next_producer_id: u64,
+    next_consumer_id: u64,
 }
 
 impl Sandbox {
     pub fn new(config: EngineConfig, start_ms: EpochMillis) -> Self {
-        Sandbox { service: KinesisService::new(config, start_ms) }
+        Sandbox {
+            service: KinesisService::new(config, start_ms),
+            producers: Vec::new(),
+            consumers: Vec::new(),
+            next_producer_id: 1,
+            next_consumer_id: 1,
+        }
     }
 
     pub fn now_ms(&self) -> EpochMillis {
         self.service.engine.now_ms()
     }
 
-    /// Moves the simulated clock (and, later, every producer and consumer) to `target_ms`.
+    // ---- producers ----
+
+    /// Adds a producer after checking its configuration and that its stream exists (DescribeStreamSummary,
+    /// so the check is the one a real client would meet).
+    pub fn add_producer(&mut self, config: ProducerConfig) -> Result<ProducerId, SimError> {
+        let producer = Producer::new(config)?;
+        self.check_stream(&producer.config().stream_name)?;
+        let id = ProducerId(self.next_producer_id);
+        self.next_producer_id += 1;
+        self.producers.push(ProducerEntry { id, producer });
+        Ok(id)
+    }
+
+    /// Replaces a producer's configuration (statistics are kept).
+    pub fn update_producer(&mut self, id: ProducerId, config: ProducerConfig) -> Result<(), SimError> {
+        config.validate()?;
+        let current_stream = self.producer(id).ok_or(SimError::UnknownProducer(id))?.config().stream_name.clone();
+        if config.stream_name != current_stream {
+            self.check_stream(&config.stream_name)?;
+        }
+        let entry = self.entry_mut(id)?;
+        entry.producer.reconfigure(config)?;
+        Ok(())
+    }
+
+    pub fn remove_producer(&mut self, id: ProducerId) -> Result<Producer, SimError> {
+        let index = self.producers.iter().position(|e| e.id == id).ok_or(SimError::UnknownProducer(id))?;
+        Ok(self.producers.remove(index).producer)
+    }
+
+    pub fn set_producer_enabled(&mut self, id: ProducerId, enabled: bool) -> Result<(), SimError> {
+        self.entry_mut(id)?.producer.set_enabled(enabled);
+        Ok(())
+    }
+
+    pub fn producer(&self, id: ProducerId) -> Option<&Producer> {
+        self.producers.iter().find(|e| e.id == id).map(|e| &e.producer)
+    }
+
+    pub fn producers(&self) -> &[ProducerEntry] {
+        &self.producers
+    }
+
+    fn entry_mut(&mut self, id: ProducerId) -> Result<&mut ProducerEntry, SimError> {
+        self.producers.iter_mut().find(|e| e.id == id).ok_or(SimError::UnknownProducer(id))
+    }
+
+    fn check_stream(&mut self, stream_name: &str) -> Result<(), SimError> {
+        match self.service.call_json("DescribeStreamSummary", &json!({ "StreamName": stream_name })) {
+            ApiReply::Json { status: 200, .. } => Ok(()),
+            reply => {
+                let body = reply.body();
+                Err(SimError::Stream {
+                    stream_name: stream_name.to_string(),
+                    error_type: reply.error_type().unwrap_or_else(|| "UnknownError".into()),
+                    message: body
+                        .get("message")
+                        .or_else(|| body.get("Message"))
+                        .and_then(|m| m.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                })
+            }
+        }
+    }
+
+    // ---- consumers ----
+
+    pub fn add_consumer(&mut self, consumer: Consumer) -> ConsumerId {
+        let id = ConsumerId(self.next_consumer_id);
+        self.next_consumer_id += 1;
+        self.consumers.push(ConsumerEntry { id, consumer });
+        id
+    }
+
+    pub fn remove_consumer(&mut self, id: ConsumerId) -> Result<Consumer, SimError> {
+        let index = self.consumers.iter().position(|e| e.id == id).ok_or(SimError::UnknownConsumer(id))?;
+        Ok(self.consumers.remove(index).consumer)
+    }
+
+    pub fn consumers(&self) -> &[ConsumerEntry] {
+        &self.consumers
+    }
+
+    pub fn consumers_mut(&mut self) -> &mut [ConsumerEntry] {
+        &mut self.consumers
+    }
+
+    // ---- time ----
+
+    /// True when a tick could change anything beyond what the engine does on its own.
+    fn anything_active(&self) -> bool {
+        !self.consumers.is_empty() || self.producers.iter().any(|e| e.producer.is_active())
+    }
+
+    /// Moves the simulated clock to `target_ms`, tick by tick while producers or consumers are active.
+    /// Ticks end on multiples of TICK_MS (a last, shorter tick ends at the target), so the same
+    /// sequence of calls always gives the same result. Going backwards does nothing.
     pub fn advance_to(&mut self, target_ms: EpochMillis) {
-        self.service.engine.advance_to(target_ms);
+        while self.now_ms() < target_ms {
+            if !self.anything_active() {
+                self.service.engine.advance_to(target_ms);
+                return;
+            }
+            let now = self.now_ms();
+            let tick_end = ((now / TICK_MS) + 1).saturating_mul(TICK_MS).min(target_ms);
+            self.tick(tick_end, tick_end - now);
+        }
+    }
+
+    /// Moves the clock `duration_ms` forward (the +1 h / +24 h / +7 days buttons): the same ticks as
+    /// `advance_to`, so fast-forwarding never changes what happens, only how long the computer takes.
+    pub fn fast_forward(&mut self, duration_ms: u64) {
+        self.advance_to(self.now_ms().saturating_add(duration_ms));
+    }
+
+    /// One tick: the engine clock to `tick_end`, then producers, then consumers.
+    fn tick(&mut self, tick_end: EpochMillis, tick_ms: u64) {
+        self.service.engine.advance_to(tick_end);
+        for entry in &mut self.producers {
+            entry.producer.step(&mut self.service, tick_end, tick_ms);
+        }
+        for entry in &mut self.consumers {
+            entry.consumer.step(&mut self.service, tick_end, tick_ms);
+        }
     }
 }

@@ -102,8 +102,9 @@ pub struct Lab {
 }
 
 impl Lab {
-    pub fn new() -> Self {
-        let sandbox = Sandbox::new(EngineConfig::default(), DEFAULT_SANDBOX_START_MS);
+    /// A Lab over `restored` (from browser storage), or over a new, empty account.
+    pub fn new(restored: Option<Sandbox>) -> Self {
+        let sandbox = restored.unwrap_or_else(|| Sandbox::new(EngineConfig::default(), DEFAULT_SANDBOX_START_MS));
         let now = sandbox.now_ms();
         Lab {
             sandbox: StoredValue::new_local(sandbox),
@@ -137,6 +138,23 @@ impl Lab {
         self.now_ms.set(self.sandbox.with_value(|s| s.now_ms()));
         self.revision.update(|r| *r += 1);
         result
+    }
+
+    /// Reads the sandbox without subscribing to changes (for saving).
+    pub fn peek_sandbox<R>(&self, f: impl FnOnce(&Sandbox) -> R) -> Option<R> {
+        self.sandbox.try_with_value(f)
+    }
+
+    /// Swaps in another sandbox (import, reset) and refreshes every view.
+    pub fn replace_sandbox(&self, sandbox: Sandbox) {
+        let names: Vec<String> = sandbox.service.engine.streams().map(|s| s.name.clone()).collect();
+        self.sandbox.set_value(sandbox);
+        if self.selected.get_untracked().is_some_and(|s| !names.contains(&s)) {
+            self.selected.set(names.first().cloned());
+        }
+        self.last_put.set(None);
+        self.now_ms.set(self.sandbox.with_value(|s| s.now_ms()));
+        self.revision.update(|r| *r += 1);
     }
 
     /// Reads the sandbox inside a reactive view: re-runs when `revision` changes.

@@ -11,6 +11,7 @@ mod coming;
 mod format;
 mod lab;
 mod partition_key;
+mod persist;
 mod records_panel;
 mod shortcuts;
 mod streams;
@@ -37,10 +38,17 @@ fn current_route() -> Route {
 
 #[component]
 fn App() -> impl IntoView {
-    let lab = Lab::new();
+    let (restored, notice) = persist::load_stored();
+    let lab = Lab::new(restored);
     provide_context(lab);
     provide_context(ClockControls::new(lab));
     provide_context(ThemeState::load());
+    let store = persist::Store::new(lab, notice);
+    provide_context(store);
+    persist::install_autosave(store);
+    if let Some(first) = untrack(|| lab.peek_sandbox(|sb| sb.service.engine.streams().next().map(|s| s.name.clone()))).flatten() {
+        lab.selected.set(Some(first));
+    }
     let route = RwSignal::new(current_route());
     let handle = window_event_listener(leptos::ev::hashchange, move |_| route.set(current_route()));
     on_cleanup(move || handle.remove());
@@ -73,11 +81,13 @@ fn App() -> impl IntoView {
             <span class="brand">"Kinesis Lab"</span>
             <SimClock />
             <span class="topbar-tools">
+                <persist::SandboxMenu />
                 <ThemeButton />
                 <button type="button" class="quiet" id="shortcuts-button" on:click=move |_| overlay.set(true)
                     title="Keyboard shortcuts (?)">"⌨ Shortcuts"</button>
             </span>
         </header>
+        <persist::StoreNoticeBar />
         <div class="layout">
             <nav class="rail" aria-label="Sections">
                 <p class="rail-heading">"Sandbox"</p>

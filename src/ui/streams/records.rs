@@ -28,7 +28,11 @@ pub fn RecordBrowser(stream: String) -> impl IntoView {
     });
     let current = Memo::new(move |_| {
         let ids = shard_ids.get();
-        shard.get().filter(|s| ids.iter().any(|(id, _)| id == s)).or_else(|| ids.first().map(|(id, _)| id.clone()))
+        shard
+            .get()
+            .filter(|s| ids.iter().any(|(id, _)| id == s))
+            .or_else(|| ids.iter().find(|(_, n)| *n > 0).map(|(id, _)| id.clone()))
+            .or_else(|| ids.first().map(|(id, _)| id.clone()))
     });
     let stream_for_page = stream.clone();
     let records = move || {
