@@ -6,6 +6,7 @@
 //! its animation loop; `theme`, `shortcuts` the frame's services; `streams` the Data Streams sandbox;
 //! `coming` the sections not built yet; `format` pure text helpers. Routes live in `viz::route`.
 
+mod chart;
 mod clock;
 mod coming;
 mod format;
@@ -15,6 +16,7 @@ mod persist;
 mod records_panel;
 mod shortcuts;
 mod streams;
+mod terminal;
 mod theme;
 
 use leptos::prelude::*;

@@ -1,6 +1,7 @@
 //! The Data Streams sandbox: the account's streams on the left, the selected stream's tabs on the right
 //! (shards and lineage, records, producers, consumers, charts) and the terminal below.
 
+mod charts;
 mod consumers;
 mod list;
 mod producers;
@@ -69,6 +70,7 @@ pub fn StreamsView() -> impl IntoView {
                 }}
             </div>
         </div>
+        <crate::ui::terminal::Terminal />
     }
 }
 
@@ -141,7 +143,7 @@ fn StreamDetail(name: String) -> impl IntoView {
                     }.into_any(),
                     Tab::Producers => view! { <producers::ProducersPanel stream=n /> }.into_any(),
                     Tab::Consumers => view! { <consumers::ConsumersPanel stream=n /> }.into_any(),
-                    Tab::Charts => view! { <p class="help">"Charts: coming in this session."</p> }.into_any(),
+                    Tab::Charts => view! { <charts::ChartsPanel stream=n /> }.into_any(),
                 }
             }}
         </div>
