@@ -100,7 +100,7 @@ impl ChartSpec {
     }
 
     /// A series' points that fall inside the window and can be drawn (finite).
-    pub fn visible_points<'a>(&self, series: &'a Series) -> impl Iterator<Item = (f64, f64)> + 'a {
+    pub fn visible_points<'a>(&self, series: &'a Series) -> impl Iterator<Item = (f64, f64)> + Clone + 'a {
         let range = self.x_range();
         series.points.iter().copied().filter(move |(t, v)| t.is_finite() && v.is_finite() && range.contains(*t))
     }
@@ -284,10 +284,11 @@ impl Layout {
         let widest_label = y_axis.ticks().map(|t| tick_label(t, y_axis.step).chars().count()).max().unwrap_or(1);
         let left = (widest_label as f64 * DIGIT_WIDTH_EM * font + 10.0 * scale).ceil();
         let top = (font * 0.75).ceil();
-        let right = (width_px - 14.0 * scale).max(left + 1.0);
-        let bottom = (height_px - font - 12.0 * scale).max(top + 1.0);
-        // An HH:MM:SS label is 8 characters; leave a label's width of space between neighbours.
+        // An HH:MM:SS label is 8 characters, centred on its tick: the right margin holds half of one, so
+        // a tick at the newest second is not cut off.
         let label_px = 8.0 * DIGIT_WIDTH_EM * font;
+        let right = (width_px - (label_px / 2.0 + 4.0 * scale).ceil()).max(left + 1.0);
+        let bottom = (height_px - font - 12.0 * scale).max(top + 1.0);
         let max_x_ticks = (((right - left) / (label_px * 1.6)).floor() as usize).max(2);
         let x_ticks = time_ticks(x_range, max_x_ticks);
         Layout { rect: PlotRect { left, top, right, bottom }, scale, y_axis, x_range, x_ticks }
@@ -673,6 +674,8 @@ mod tests {
         let r = layout.rect;
         assert!(r.left > 20.0 && r.left < 80.0, "room for the y labels: {r:?}");
         assert!(r.bottom < 240.0 - TICK_FONT_PX, "room for the time labels: {r:?}");
+        // Half an HH:MM:SS label fits right of the last tick.
+        assert!(600.0 - r.right >= 4.0 * DIGIT_WIDTH_EM * TICK_FONT_PX, "{r:?}");
         assert_eq!(layout.to_px(100.0, 0.0), (r.left.round() as i32, r.bottom.round() as i32));
         assert_eq!(layout.to_px(160.0, layout.y_axis.max), (r.right.round() as i32, r.top.round() as i32));
         // Clamped: below zero and past the window stay on the plot's edge.
