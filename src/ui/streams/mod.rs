@@ -53,6 +53,14 @@ impl Tab {
 #[component]
 pub fn StreamsView() -> impl IntoView {
     let lab = use_lab();
+    // A stream made elsewhere (the terminal, an import) is shown at once if nothing is selected.
+    Effect::new(move |_| {
+        if lab.selected.get().is_none() {
+            if let Some(first) = lab.read_sandbox(|sb| sb.service.engine.streams().next().map(|s| s.name.clone())).flatten() {
+                lab.selected.set(Some(first));
+            }
+        }
+    });
     view! {
         <div class="streams-layout">
             <StreamList />

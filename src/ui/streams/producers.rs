@@ -186,6 +186,7 @@ fn AddProducer(stream: String) -> impl IntoView {
                 retry_throttled: retry.get_untracked(),
                 seed: parse("Seed", seed.get_untracked())?.max(0.0) as u64,
                 enabled: true,
+                ..ProducerConfig::default()
             })
         };
         match build() {
