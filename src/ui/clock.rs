@@ -15,12 +15,18 @@ use wasm_bindgen::prelude::*;
 use crate::engine::time::EpochMillis;
 use crate::ui::format::utc_millis;
 use crate::ui::lab::{use_lab, Lab};
-use crate::viz::clock::{frame_advance, human_duration, next_speed, FAST_FORWARDS, SPEEDS, STEP_MS};
+use crate::viz::clock::{frame_advance, human_duration, next_slice_ms, next_speed, FAST_FORWARDS, SPEEDS, STEP_MS};
 
 /// Wall milliseconds of simulation work per frame during fast-forward (a frame is ~16 ms; leave room to paint).
 const FF_FRAME_BUDGET_MS: f64 = 12.0;
-/// Simulated time advanced per slice while fast-forwarding; the sandbox steps its own ticks inside.
-const FF_SLICE_MS: EpochMillis = 10_000;
+/// Wall milliseconds of simulation work per frame while playing: the rest of the frame is for drawing, so
+/// the page stays smooth even when the sandbox is too busy to keep up with the chosen speed (the clock bar
+/// then says how fast it really runs).
+const PLAY_FRAME_BUDGET_MS: f64 = 6.0;
+/// Aim for slices this long (wall ms), so a budget holds a few of them.
+const SLICE_TARGET_WALL_MS: f64 = 2.0;
+/// The largest slice of simulated time done at once (fast-forward of an idle sandbox).
+const MAX_SLICE_MS: EpochMillis = 3_600_000;
 
 /// A fast-forward in progress.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,6 +45,9 @@ pub struct ClockControls {
     pub fast_forward: RwSignal<Option<FastForward>>,
     /// Simulated seconds per wall second achieved by the last fast-forward (shown, and read by benchmarks).
     pub last_ff_rate: RwSignal<Option<f64>>,
+    /// Simulated ms per wall ms actually achieved while playing (over about the last second), when it is
+    /// clearly below the chosen speed.
+    pub falling_behind: RwSignal<Option<f64>>,
     /// Held here because animation-frame callbacks run outside the component tree (no context there).
     lab: Lab,
     frame: StoredValue<Option<Rc<FrameLoop>>, LocalStorage>,
@@ -50,6 +59,33 @@ struct FrameLoop {
     armed: RefCell<bool>,
     last_wall_ms: RefCell<Option<f64>>,
     carry_ms: RefCell<f64>,
+    /// Current slice of simulated time (adapted to the sandbox's cost).
+    slice_ms: RefCell<EpochMillis>,
+    /// (wall ms, simulated ms) advanced since `window_start_wall_ms`, for the achieved speed.
+    window: RefCell<(f64, f64, EpochMillis)>,
+}
+
+impl FrameLoop {
+    /// Advances the sandbox toward `target_ms` in adaptive slices until `budget_ms` of wall time is used.
+    /// Returns the simulated time reached.
+    fn run_slices(&self, lab: Lab, target_ms: EpochMillis, budget_ms: f64) -> EpochMillis {
+        let deadline = now_wall_ms() + budget_ms;
+        let mut reached = lab.now_ms.get_untracked();
+        lab.with_sandbox(|sb| {
+            while sb.now_ms() < target_ms {
+                let slice = *self.slice_ms.borrow();
+                let started = now_wall_ms();
+                sb.advance_to((sb.now_ms() + slice).min(target_ms));
+                let spent = now_wall_ms() - started;
+                *self.slice_ms.borrow_mut() = next_slice_ms(slice, spent, SLICE_TARGET_WALL_MS, MAX_SLICE_MS);
+                if now_wall_ms() >= deadline {
+                    break;
+                }
+            }
+            reached = sb.now_ms();
+        });
+        reached
+    }
 }
 
 fn now_wall_ms() -> f64 {
@@ -64,6 +100,7 @@ impl ClockControls {
             speed: RwSignal::new(1),
             fast_forward: RwSignal::new(None),
             last_ff_rate: RwSignal::new(None),
+            falling_behind: RwSignal::new(None),
             frame: StoredValue::new_local(None),
         };
         let frame = Rc::new(FrameLoop {
@@ -71,6 +108,8 @@ impl ClockControls {
             armed: RefCell::new(false),
             last_wall_ms: RefCell::new(None),
             carry_ms: RefCell::new(0.0),
+            slice_ms: RefCell::new(100),
+            window: RefCell::new((0.0, 0.0, 0)),
         });
         let weak = Rc::downgrade(&frame);
         *frame.callback.borrow_mut() = Some(Closure::new(move |now: f64| {
@@ -97,18 +136,7 @@ impl ClockControls {
     fn on_frame(&self, frame: &FrameLoop, now_wall: f64) {
         let lab = self.lab;
         if let Some(ff) = self.fast_forward.get_untracked() {
-            let deadline = now_wall_ms() + FF_FRAME_BUDGET_MS;
-            let mut reached = lab.now_ms.get_untracked();
-            lab.with_sandbox(|sb| {
-                loop {
-                    let next = (sb.now_ms() + FF_SLICE_MS).min(ff.to_ms);
-                    sb.advance_to(next);
-                    if sb.now_ms() >= ff.to_ms || now_wall_ms() >= deadline {
-                        break;
-                    }
-                }
-                reached = sb.now_ms();
-            });
+            let reached = frame.run_slices(lab, ff.to_ms, FF_FRAME_BUDGET_MS);
             if reached >= ff.to_ms {
                 let wall_s = ((now_wall_ms() - ff.started_wall_ms) / 1_000.0).max(1e-6);
                 self.last_ff_rate.set(Some((ff.to_ms - ff.from_ms) as f64 / 1_000.0 / wall_s));
@@ -125,10 +153,27 @@ impl ClockControls {
         let last = frame.last_wall_ms.borrow_mut().replace(now_wall);
         if let Some(last) = last {
             let carry = *frame.carry_ms.borrow();
-            let (advance, carry) = frame_advance(now_wall - last, self.speed.get_untracked(), carry);
+            let speed = self.speed.get_untracked();
+            let (advance, carry) = frame_advance(now_wall - last, speed, carry);
             *frame.carry_ms.borrow_mut() = carry;
+            let before = lab.now_ms.get_untracked();
             if advance > 0 {
-                lab.advance_by(advance);
+                // What does not fit in the budget is dropped, not owed: a busy sandbox runs slower than the
+                // chosen speed (and says so) instead of freezing the page to catch up.
+                frame.run_slices(lab, before + advance, PLAY_FRAME_BUDGET_MS);
+            }
+            let after = lab.now_ms.get_untracked();
+            let mut window = frame.window.borrow_mut();
+            if window.0 == 0.0 {
+                *window = (now_wall, 0.0, 0);
+            }
+            window.1 = now_wall - window.0;
+            window.2 += after - before;
+            if window.1 >= 1_000.0 {
+                let achieved = window.2 as f64 / window.1;
+                let behind = achieved < speed as f64 * 0.9;
+                self.falling_behind.set(behind.then_some(achieved));
+                *window = (now_wall, 0.0, 0);
             }
         }
         self.arm();
@@ -139,6 +184,7 @@ impl ClockControls {
             return;
         }
         self.playing.update(|p| *p = !*p);
+        self.falling_behind.set(None);
         if self.playing.get_untracked() {
             self.arm();
         }
@@ -236,6 +282,12 @@ pub fn SimClock() -> impl IntoView {
                     .collect_view()}
             </span>
             {progress}
+            {move || clock.falling_behind.get().filter(|_| clock.playing.get()).map(|achieved| view! {
+                <span class="behind" role="status" data-testid="clock-behind"
+                    title="The sandbox has more traffic than this computer can simulate at the chosen speed; the clock runs slower so the page stays responsive.">
+                    {format!("⚠ running at {:.2}× (too busy for {}×)", achieved, clock.speed.get())}
+                </span>
+            })}
             {move || clock.last_ff_rate.get().filter(|_| !ff_busy()).map(|r| view! {
                 <span class="ff-rate" data-testid="ff-rate" title="Simulated seconds per wall-clock second in the last fast-forward">
                     {format!("last fast-forward: {:.0} simulated s per s", r)}

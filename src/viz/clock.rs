@@ -26,6 +26,20 @@ pub fn frame_advance(wall_ms: f64, speed: u32, carry_ms: f64) -> (EpochMillis, f
     (whole as EpochMillis, total - whole)
 }
 
+/// Simulation work per frame is cut into slices of simulated time whose size adapts to how long the last
+/// slice took, so a heavy sandbox never blocks a frame for long: after a slice of `slice_ms` took
+/// `spent_wall_ms`, the next one aims at `target_wall_ms`. Bounded to [MIN_SLICE_MS, max_slice_ms].
+pub fn next_slice_ms(slice_ms: EpochMillis, spent_wall_ms: f64, target_wall_ms: f64, max_slice_ms: EpochMillis) -> EpochMillis {
+    let slice = slice_ms.max(MIN_SLICE_MS) as f64;
+    let spent = if spent_wall_ms.is_finite() { spent_wall_ms.max(0.05) } else { target_wall_ms };
+    // Grow at most 2× per step (a cheap slice says little about the next), shrink as much as needed.
+    let scaled = (slice * (target_wall_ms / spent)).min(slice * 2.0);
+    (scaled.max(MIN_SLICE_MS as f64) as EpochMillis).min(max_slice_ms.max(MIN_SLICE_MS))
+}
+
+/// The smallest slice of simulated time the clock advances at once.
+pub const MIN_SLICE_MS: EpochMillis = 1;
+
 /// The next speed up or down the list (clamped at the ends).
 pub fn next_speed(current: u32, faster: bool) -> u32 {
     let i = SPEEDS.iter().position(|s| *s >= current).unwrap_or(SPEEDS.len() - 1);
@@ -62,6 +76,20 @@ mod tests {
         assert_eq!(frame_advance(10_000.0, 10, 0.0).0, 2_500);
         assert_eq!(frame_advance(f64::NAN, 10, f64::INFINITY).0, 0);
         assert_eq!(frame_advance(-5.0, 10, 0.0).0, 0);
+    }
+
+    #[test]
+    fn slices_shrink_when_slow_and_grow_gently_when_fast() {
+        // 100 ms of simulation took 40 ms of wall time; aiming at 4 ms → 10 ms next.
+        assert_eq!(next_slice_ms(100, 40.0, 4.0, 60_000), 10);
+        // Very cheap: at most double.
+        assert_eq!(next_slice_ms(100, 0.01, 4.0, 60_000), 200);
+        assert_eq!(next_slice_ms(50_000, 0.01, 4.0, 60_000), 60_000);
+        // Never below 1 ms, whatever the timing says.
+        assert_eq!(next_slice_ms(1, 1_000.0, 4.0, 60_000), 1);
+        // No usable timing: keep the slice as it is.
+        assert_eq!(next_slice_ms(0, f64::NAN, 4.0, 60_000), 1);
+        assert_eq!(next_slice_ms(300, f64::NAN, 4.0, 60_000), 300);
     }
 
     #[test]
