@@ -426,6 +426,28 @@ fn a_fixed_explicit_hash_key_sends_everything_to_its_shard() {
     assert_eq!(s.accepted_by_shard, BTreeMap::from([("shardId-000000000002".to_string(), 400)]));
 }
 
+// Source: FACTS.md §1 "Writes" — a record (data + key) may not exceed the stream's 1 MiB default.
+#[test]
+fn oversized_records_fail_and_are_counted_by_error_type() {
+    let mut sb = sandbox_with_stream("big", 1);
+    let id = sb
+        .add_producer(ProducerConfig {
+            rate_records_per_sec: 2.0,
+            template: "{{random.alphaNumeric(1048576)}}".into(),
+            batching: Batching::PutRecord,
+            ..config("big")
+        })
+        .unwrap();
+    sb.fast_forward(SECOND);
+    let s = sb.producer(id).unwrap().stats();
+    assert_eq!(s.records_failed, 2);
+    assert_eq!(s.failed_by_type.get("InvalidArgumentException"), Some(&2));
+    assert_eq!(s.records_throttled, 0);
+    let last = s.last_error.as_ref().unwrap();
+    assert_eq!((last.operation.as_str(), last.error_type.as_str()), ("PutRecord", "InvalidArgumentException"));
+    assert!(last.message.contains("exceeds the maximum record size"), "{}", last.message);
+}
+
 // ---------------------------------------------------------------- configuration errors
 
 #[test]
@@ -541,7 +563,7 @@ fn key_strategy() -> impl Strategy<Value = KeyStrategy> {
 fn template_text() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(ProducerConfig::default().template),
-        Just(r#"{{random.alphaNumeric(300000)}}"#.to_string()),
+        Just(r#"{{random.alphaNumeric(3000)}}"#.to_string()),
         Just(String::new()),
         "\\{\\{[a-z.]{0,20}(\\([0-9, \\[\\]\"a-z{}:]{0,20}\\))?\\}\\}",
         ".{0,40}",
