@@ -552,7 +552,7 @@ fn key_strategy() -> impl Strategy<Value = KeyStrategy> {
     prop_oneof![
         Just(KeyStrategy::Random),
         (0u32..2_000).prop_map(|keys| KeyStrategy::Uniform { keys }),
-        (0u32..50, 0u8..=120).prop_map(|(keys, hot_percent)| KeyStrategy::HotKey { keys, hot_percent }),
+        (0u32..50, 0u8..=105).prop_map(|(keys, hot_percent)| KeyStrategy::HotKey { keys, hot_percent }),
         prop_oneof![Just("0".to_string()), Just("340282366920938463463374607431768211455".to_string()), "[0-9]{1,40}", ".{0,5}"]
             .prop_map(|hash_key| KeyStrategy::ExplicitHashKey { hash_key }),
         prop_oneof![Just("k-{{random.number(9)}}".to_string()), Just("{{random.alphaNumeric(300)}}".to_string()), ".{0,12}"]
@@ -562,38 +562,48 @@ fn key_strategy() -> impl Strategy<Value = KeyStrategy> {
 
 fn template_text() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just(ProducerConfig::default().template),
-        Just(r#"{{random.alphaNumeric(3000)}}"#.to_string()),
-        Just(String::new()),
-        "\\{\\{[a-z.]{0,20}(\\([0-9, \\[\\]\"a-z{}:]{0,20}\\))?\\}\\}",
-        ".{0,40}",
+        3 => Just(ProducerConfig::default().template),
+        1 => Just(r#"{{random.alphaNumeric(3000)}}"#.to_string()),
+        1 => Just(String::new()),
+        1 => "\\{\\{[a-z.]{0,20}(\\([0-9, \\[\\]\"a-z{}:]{0,20}\\))?\\}\\}",
+        2 => ".{0,40}",
     ]
 }
 
+/// How many generated configurations were valid (so the property is not vacuous).
+static ACCEPTED_CONFIGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[test]
+fn the_property_test_exercises_valid_configurations() {
+    random_configurations_never_panic();
+    assert!(ACCEPTED_CONFIGS.load(std::sync::atomic::Ordering::Relaxed) >= 8, "too few valid configurations were tried");
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     /// Whatever the configuration, nothing panics and every record sent is accounted for exactly once.
     #[test]
     fn random_configurations_never_panic(
-        rate in prop_oneof![Just(0.0), 0.0f64..3_000.0, Just(-3.0), Just(f64::INFINITY)],
+        rate in prop_oneof![1 => Just(0.0), 8 => 0.0f64..3_000.0, 1 => Just(-3.0), 1 => Just(f64::INFINITY)],
         keys in key_strategy(),
         template in template_text(),
-        batching in prop_oneof![Just(Batching::PutRecord), (0u32..600).prop_map(|max_records| Batching::PutRecords { max_records })],
-        aggregation in prop_oneof![Just(Aggregation::Off), (0u32..1_200_000).prop_map(|max_bytes| Aggregation::Kpl { max_bytes })],
+        batching in prop_oneof![Just(Batching::PutRecord), (0u32..520).prop_map(|max_records| Batching::PutRecords { max_records })],
+        aggregation in prop_oneof![Just(Aggregation::Off), (0u32..1_100_000).prop_map(|max_bytes| Aggregation::Kpl { max_bytes })],
         retry_throttled: bool,
         seed: u64,
-        stream in prop_oneof![Just("p".to_string()), Just("gone".to_string())],
+        stream in prop_oneof![9 => Just("p".to_string()), 1 => Just("gone".to_string())],
         delete_stream: bool,
     ) {
         let mut sb = sandbox_with_stream("p", 2);
         let cfg = ProducerConfig { rate_records_per_sec: rate, keys, template, batching, aggregation, retry_throttled, seed, stream_name: stream, ..ProducerConfig::default() };
         let Ok(id) = sb.add_producer(cfg) else { return Ok(()) };
-        sb.fast_forward(1_500);
+        ACCEPTED_CONFIGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sb.fast_forward(1_000);
         if delete_stream {
             ok(&mut sb.service, "DeleteStream", json!({"StreamName": "p"}));
         }
-        sb.fast_forward(1_500);
+        sb.fast_forward(1_000);
         let s = sb.producer(id).unwrap().stats();
         prop_assert_eq!(s.records_sent, s.records_accepted + s.records_throttled + s.records_failed);
         prop_assert_eq!(s.failed_by_type.values().sum::<u64>(), s.records_failed);
