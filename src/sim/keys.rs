@@ -16,10 +16,11 @@ pub const PARTITION_KEY_MAX_CHARS: usize = crate::engine::streams::limits::PARTI
 pub const EXPLICIT_HASH_KEY_PARTITION_KEY: &str = "explicit-hash-key";
 
 /// How a producer picks partition keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum KeyStrategy {
     /// A fresh UUID per record: spreads evenly over every shard.
+    #[default]
     Random,
     /// `keys` fixed keys `key-0` … `key-{keys-1}`, chosen uniformly.
     Uniform { keys: u32 },
@@ -30,12 +31,6 @@ pub enum KeyStrategy {
     ExplicitHashKey { hash_key: String },
     /// The key is rendered from a template, e.g. `sensor-{{random.number(9)}}`.
     Template { template: String },
-}
-
-impl Default for KeyStrategy {
-    fn default() -> Self {
-        KeyStrategy::Random
-    }
 }
 
 /// Why a key strategy is refused.

@@ -333,8 +333,9 @@ fn whole(v: &Value) -> Option<i64> {
         return Some(i);
     }
     let f = v.as_f64()?;
-    // The bounds are exactly representable; anything outside would not convert losslessly.
-    (f.fract() == 0.0 && f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18).then_some(f as i64)
+    // ±2^63 are exactly representable; anything outside would not convert losslessly.
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    (f.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&f)).then_some(f as i64)
 }
 
 fn finite(v: &Value, what: &str) -> Result<f64, String> {
