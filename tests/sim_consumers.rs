@@ -535,3 +535,28 @@ fn poller_reads_children_of_an_expired_parent() {
     assert_eq!(consumers[0].lag_by_shard().len(), 2, "the parent is gone from ListShards");
     assert_exactly_once(&late.written, &delivered(&consumers[0]));
 }
+
+// Removing an enhanced fan-out consumer from the sandbox deregisters it, as an application shutting down
+// would; otherwise it would keep counting against the 20-consumers-per-stream limit (FACTS.md §1).
+#[test]
+fn removing_a_fan_out_consumer_from_the_sandbox_deregisters_it() {
+    use kinesis_lab::engine::streams::EngineConfig;
+    use kinesis_lab::engine::time::DEFAULT_SANDBOX_START_MS;
+    use kinesis_lab::sim::Sandbox;
+    let mut sb = Sandbox::new(EngineConfig::default(), DEFAULT_SANDBOX_START_MS);
+    assert!(sb.service.call_json("CreateStream", &json!({"StreamName": "s", "ShardCount": 1})).is_ok());
+    sb.advance_to(sb.now_ms() + 1_000);
+    let id = sb.add_consumer(fan_out("efo", "s"));
+    sb.advance_to(sb.now_ms() + 5_000);
+    let listed = |sb: &mut Sandbox| {
+        sb.service.call_json("ListStreamConsumers", &json!({"StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s"})).body()["Consumers"]
+            .as_array()
+            .map(|a| a.iter().map(|c| c["ConsumerStatus"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(listed(&mut sb), vec!["ACTIVE"]);
+    assert!(sb.remove_consumer(id).is_ok());
+    assert_eq!(listed(&mut sb), vec!["DELETING"]);
+    sb.advance_to(sb.now_ms() + 5_000);
+    assert!(listed(&mut sb).is_empty());
+}

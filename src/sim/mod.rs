@@ -192,7 +192,10 @@ impl Sandbox {
 
     pub fn remove_consumer(&mut self, id: ConsumerId) -> Result<Consumer, SimError> {
         let index = self.consumers.iter().position(|e| e.id == id).ok_or(SimError::UnknownConsumer(id))?;
-        Ok(self.consumers.remove(index).consumer)
+        let mut consumer = self.consumers.remove(index).consumer;
+        // An enhanced fan-out consumer deregisters, as a real application shutting down would.
+        consumer.shutdown(&mut self.service);
+        Ok(consumer)
     }
 
     pub fn consumers(&self) -> &[ConsumerEntry] {
