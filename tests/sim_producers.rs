@@ -611,3 +611,50 @@ proptest! {
         prop_assert!(s.user_records_accepted + s.user_records_expired <= s.user_records_generated);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// The outcome depends on the target times only, never on how the moves were sliced: the browser plays
+    /// in uneven animation frames, and a lab replayed later must see the same records, throttles and metrics.
+    #[test]
+    fn slicing_the_clock_never_changes_the_outcome(slices in proptest::collection::vec(1u64..700, 1..12), rate in 500.0f64..3_000.0) {
+        let build = || {
+            let mut sb = sandbox_with_stream("s", 1);
+            sb.add_producer(ProducerConfig { rate_records_per_sec: rate, keys: KeyStrategy::HotKey { keys: 10, hot_percent: 100 }, ..config("s") }).unwrap();
+            sb
+        };
+        let mut sliced = build();
+        for ms in &slices {
+            sliced.advance_to(sliced.now_ms() + ms);
+        }
+        let mut jumped = build();
+        jumped.advance_to(sliced.now_ms());
+        prop_assert!(serde_json::to_string(&sliced).unwrap() == serde_json::to_string(&jumped).unwrap(), "slices {:?} changed the outcome", slices);
+    }
+}
+
+/// With producers acting on the tick grid, a shard under more demand than it can take accepts exactly its
+/// limit in every whole second (FACTS.md §1: 1,000 records/s per shard).
+#[test]
+fn an_overloaded_shard_accepts_exactly_its_record_limit_each_second() {
+    let mut sb = sandbox_with_stream("s", 1);
+    let id = sb.add_producer(ProducerConfig { rate_records_per_sec: 3_000.0, keys: KeyStrategy::HotKey { keys: 10, hot_percent: 100 }, ..config("s") }).unwrap();
+    // Uneven slices, as animation frames give.
+    for ms in [166, 16, 17, 250, 33, 1, 166].iter().cycle().take(70) {
+        sb.advance_to(sb.now_ms() + ms);
+    }
+    let history = &sb.producer(id).unwrap().stats().history;
+    assert!(history.len() >= 5);
+    for second in history.iter().skip(1).take(history.len() - 2) {
+        assert_eq!(second.accepted, 1_000, "{second:?}");
+    }
+    // The stream's own metric (what the charts draw) agrees for every whole second.
+    let now_second = sb.now_ms() / SECOND;
+    let metrics = kinesis_lab::api::observe::stream_metrics(&sb.service.engine, "s", 60);
+    let whole: Vec<_> = metrics.iter().filter(|(second, _)| *second > START_MS / SECOND + 1 && *second < now_second).collect();
+    assert!(whole.len() >= 5, "{metrics:?}");
+    for (second, point) in whole {
+        assert_eq!(point.incoming_records, 1_000, "second {second}");
+    }
+}

@@ -2,7 +2,7 @@
 //! a real client would, and the driver that moves them and the clock together.
 //!
 //! Time moves in ticks of `TICK_MS` aligned to the simulated clock: for each tick the engine clock goes
-//! to the tick's end first (completing any change due by then), then every producer acts, then every
+//! to the tick's boundary first (completing any change due by then), then every producer acts, then every
 //! consumer. When nothing is active, the driver jumps straight to the target — the engine completes due
 //! transitions at their own times, so nothing is lost by skipping empty ticks.
 
@@ -213,18 +213,23 @@ impl Sandbox {
         !self.consumers.is_empty() || self.producers.iter().any(|e| e.producer.is_active())
     }
 
-    /// Moves the simulated clock to `target_ms`, tick by tick while producers or consumers are active.
-    /// Ticks end on multiples of TICK_MS (a last, shorter tick ends at the target), so the same
-    /// sequence of calls always gives the same result. Going backwards does nothing.
+    /// Moves the simulated clock to `target_ms`. Producers and consumers act only at tick boundaries
+    /// (multiples of TICK_MS), each tick covering TICK_MS; between boundaries only the engine clock moves.
+    /// So the outcome depends on the target times alone, never on how the moves were sliced: playing at
+    /// 10× in uneven animation frames gives the same records, throttles and metrics as one big jump.
+    /// Going backwards does nothing.
     pub fn advance_to(&mut self, target_ms: EpochMillis) {
-        while self.now_ms() < target_ms {
-            if !self.anything_active() {
+        loop {
+            let now = self.now_ms();
+            if now >= target_ms {
+                return;
+            }
+            let boundary = ((now / TICK_MS) + 1).saturating_mul(TICK_MS);
+            if !self.anything_active() || boundary > target_ms {
                 self.service.engine.advance_to(target_ms);
                 return;
             }
-            let now = self.now_ms();
-            let tick_end = ((now / TICK_MS) + 1).saturating_mul(TICK_MS).min(target_ms);
-            self.tick(tick_end, tick_end - now);
+            self.tick(boundary, TICK_MS);
         }
     }
 
