@@ -354,7 +354,8 @@ fn aggregated_records_deaggregate_to_exactly_the_user_records_in_order() {
         ..config("agg")
     };
     let id = sb.add_producer(cfg.clone()).unwrap();
-    sb.fast_forward(5 * SECOND);
+    // Played tick by tick (a fast-forward would repeat a steady sample rather than render each record).
+    sb.advance_to(sb.now_ms() + 5 * SECOND);
     sb.set_producer_enabled(id, false).unwrap();
     let stats = sb.producer(id).unwrap().stats().clone();
     assert_eq!(stats.user_records_generated, 10_000);

@@ -116,7 +116,7 @@ pub fn shards(engine: &StreamsEngine, stream: &str) -> Vec<ShardOverview> {
 pub fn shard_records(engine: &StreamsEngine, stream: &str, shard_id: &str, skip: usize, limit: usize) -> (Vec<Record>, usize) {
     let Some(s) = find(engine, stream) else { return (Vec::new(), 0) };
     let Some(sh) = s.shards.iter().find(|sh| sh.id() == shard_id) else { return (Vec::new(), 0) };
-    let page = sh.records.iter().skip(skip).take(limit).map(|r| record_view(sh.index, r)).collect();
+    let page = sh.records.iter_from(skip).take(limit).map(|r| record_view(sh.index, &r)).collect();
     (page, sh.records.len())
 }
 

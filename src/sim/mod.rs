@@ -6,6 +6,7 @@
 //! consumer. When nothing is active, the driver jumps straight to the target — the engine completes due
 //! transitions at their own times, so nothing is lost by skipping empty ticks.
 
+pub mod bulk;
 pub mod consumers;
 pub mod keys;
 pub mod producer;
@@ -98,6 +99,9 @@ pub struct Sandbox {
     consumers: Vec<ConsumerEntry>,
     next_producer_id: u64,
     next_consumer_id: u64,
+    /// A fast-forward's sample period in progress (`bulk`); not saved — a reload starts a new one.
+    #[serde(skip)]
+    attempt: Option<bulk::Attempt>,
 }
 
 impl Sandbox {
@@ -108,6 +112,7 @@ impl Sandbox {
             consumers: Vec::new(),
             next_producer_id: 1,
             next_consumer_id: 1,
+            attempt: None,
         }
     }
 
@@ -233,10 +238,14 @@ impl Sandbox {
         }
     }
 
-    /// Moves the clock `duration_ms` forward (the +1 h / +24 h / +7 days buttons): the same ticks as
-    /// `advance_to`, so fast-forwarding never changes what happens, only how long the computer takes.
+    /// Moves the clock `duration_ms` forward (the +1 h / +24 h / +7 days buttons). Steady producer
+    /// traffic is sampled and repeated rather than simulated record by record (see `bulk`), so long spans
+    /// of heavy traffic take milliseconds; anything else runs the same ticks as `advance_to`.
     pub fn fast_forward(&mut self, duration_ms: u64) {
-        self.advance_to(self.now_ms().saturating_add(duration_ms));
+        let target_ms = self.now_ms().saturating_add(duration_ms);
+        while self.now_ms() < target_ms {
+            self.fast_forward_toward(target_ms, u64::MAX);
+        }
     }
 
     /// One tick: the engine clock to `tick_end`, then producers, then consumers.

@@ -400,6 +400,73 @@ impl TryFrom<ProducerState> for Producer {
     }
 }
 
+/// What a steady-state check compares for a producer, and the totals a replication scales.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ProducerProbe {
+    pub carry: f64,
+    pub pending: usize,
+    pub generated: u64,
+    pub enabled: bool,
+    /// The statistics without their per-second history.
+    pub totals: ProducerStats,
+}
+
+impl SecondStats {
+    fn add(&mut self, other: &SecondStats) {
+        let SecondStats { second: _, user_records_generated, sent, accepted, throttled, failed, expired_user_records } = *other;
+        self.user_records_generated += user_records_generated;
+        self.sent += sent;
+        self.accepted += accepted;
+        self.throttled += throttled;
+        self.failed += failed;
+        self.expired_user_records += expired_user_records;
+    }
+
+    /// What happened between two readings of the same second.
+    pub(crate) fn since(&self, earlier: &SecondStats) -> SecondStats {
+        SecondStats {
+            second: self.second,
+            user_records_generated: self.user_records_generated.saturating_sub(earlier.user_records_generated),
+            sent: self.sent.saturating_sub(earlier.sent),
+            accepted: self.accepted.saturating_sub(earlier.accepted),
+            throttled: self.throttled.saturating_sub(earlier.throttled),
+            failed: self.failed.saturating_sub(earlier.failed),
+            expired_user_records: self.expired_user_records.saturating_sub(earlier.expired_user_records),
+        }
+    }
+}
+
+/// `now + (now - then) × n` for a running total.
+fn scaled(now: u64, then: u64, n: u64) -> u64 {
+    now.saturating_add(now.saturating_sub(then).saturating_mul(n))
+}
+
+fn scaled_map(now: &mut BTreeMap<String, u64>, then: &BTreeMap<String, u64>, n: u64) {
+    for (key, value) in now.iter_mut() {
+        *value = scaled(*value, then.get(key).copied().unwrap_or(0), n);
+    }
+}
+
+impl ProducerStats {
+    /// Repeats the change since `then` `n` more times (fast-forward of steady traffic, `sim::bulk`).
+    fn replicate_totals(&mut self, then: &ProducerStats, n: u64) {
+        self.user_records_generated = scaled(self.user_records_generated, then.user_records_generated, n);
+        self.records_sent = scaled(self.records_sent, then.records_sent, n);
+        self.records_accepted = scaled(self.records_accepted, then.records_accepted, n);
+        self.user_records_accepted = scaled(self.user_records_accepted, then.user_records_accepted, n);
+        self.bytes_accepted = scaled(self.bytes_accepted, then.bytes_accepted, n);
+        self.records_throttled = scaled(self.records_throttled, then.records_throttled, n);
+        self.calls_throttled = scaled(self.calls_throttled, then.calls_throttled, n);
+        self.records_failed = scaled(self.records_failed, then.records_failed, n);
+        scaled_map(&mut self.failed_by_type, &then.failed_by_type, n);
+        self.user_records_expired = scaled(self.user_records_expired, then.user_records_expired, n);
+        self.calls = scaled(self.calls, then.calls, n);
+        self.put_calls = scaled(self.put_calls, then.put_calls, n);
+        self.list_shards_calls = scaled(self.list_shards_calls, then.list_shards_calls, n);
+        scaled_map(&mut self.accepted_by_shard, &then.accepted_by_shard, n);
+    }
+}
+
 /// A user record just generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedRecord {
@@ -464,6 +531,57 @@ impl Producer {
 
     pub fn set_enabled(&mut self, enabled: bool) {
         self.config.enabled = enabled;
+    }
+
+    /// The state a steady-state check compares (see `sim::bulk`).
+    pub(crate) fn probe(&self) -> ProducerProbe {
+        let mut totals = self.stats.clone();
+        totals.history.clear();
+        ProducerProbe { carry: self.carry, pending: self.pending.len(), generated: self.generated, enabled: self.config.enabled, totals }
+    }
+
+    /// This producer's per-second history entry for the second `at_ms` falls in (zero if none).
+    pub(crate) fn second_reading(&self, at_ms: EpochMillis) -> SecondStats {
+        self.stats.at_second(second_of(at_ms)).cloned().unwrap_or_default()
+    }
+
+    /// How many ticks make a period after which this producer's fractional-record carry repeats: the
+    /// fewest ticks whose due records are a whole number (`None` if no period up to `max_ticks` does).
+    pub(crate) fn period_ticks(&self, tick_ms: u64, max_ticks: u64) -> Option<u64> {
+        if !self.is_active() || self.config.rate_records_per_sec <= 0.0 {
+            return Some(1);
+        }
+        (1..=max_ticks).find(|k| {
+            let due = self.config.rate_records_per_sec * (*k * tick_ms) as f64 / MILLIS_PER_SECOND as f64;
+            (due - due.round()).abs() < 1e-6
+        })
+    }
+
+    /// Repeats the period that began at `start` (probed then) and ends now `repetitions` more times: totals
+    /// scaled, the per-second history the charts show filled in, and every pending record and error time
+    /// carried forward, so the producer is in the state that many steady periods would leave it.
+    pub(crate) fn replicate(&mut self, start: &ProducerProbe, start_ms: EpochMillis, period_ms: u64, ticks: &[(u64, SecondStats)], repetitions: u64) {
+        let shift_ms = repetitions * period_ms;
+        self.stats.replicate_totals(&start.totals, repetitions);
+        self.generated = scaled(self.generated, start.generated, repetitions);
+        let end_ms = start_ms + period_ms + shift_ms;
+        let history_from = end_ms.saturating_sub(HISTORY_SECONDS as u64 * MILLIS_PER_SECOND);
+        let first = (history_from.saturating_sub(start_ms) / period_ms).max(1);
+        for repetition in first..=repetitions {
+            for (offset, delta) in ticks {
+                let at = start_ms + repetition * period_ms + offset;
+                if at > history_from {
+                    self.stats.second(at).add(delta);
+                }
+            }
+        }
+        for r in self.pending.iter_mut() {
+            r.produced_ms += shift_ms;
+            r.retry_at_ms += shift_ms;
+        }
+        if let Some(e) = self.stats.last_error.as_mut().filter(|e| e.at_ms > start_ms) {
+            e.at_ms += shift_ms;
+        }
     }
 
     /// Generates the next user record (advancing the RNG and the sequence counter) without sending it.

@@ -55,6 +55,74 @@ pub struct MetricPoint {
     pub get_latency_ms_sum: u64,
 }
 
+impl MetricPoint {
+    /// Adds a later contribution: sums add, maxima take the larger.
+    pub fn add(&mut self, other: &MetricPoint) {
+        // Listed field by field (no `..`), so a new metric cannot be added without being handled here.
+        let MetricPoint {
+            incoming_bytes,
+            incoming_records,
+            put_record_success,
+            put_records_successful_records,
+            put_records_total_records,
+            outgoing_bytes,
+            outgoing_records,
+            get_records_success,
+            iterator_age_ms_max,
+            write_throttled,
+            read_throttled,
+            subscribe_rate_exceeded,
+            subscribe_millis_behind_max,
+            subscribe_event_bytes,
+            subscribe_event_records,
+            put_latency_ms_sum,
+            get_latency_ms_sum,
+        } = *other;
+        self.incoming_bytes += incoming_bytes;
+        self.incoming_records += incoming_records;
+        self.put_record_success += put_record_success;
+        self.put_records_successful_records += put_records_successful_records;
+        self.put_records_total_records += put_records_total_records;
+        self.outgoing_bytes += outgoing_bytes;
+        self.outgoing_records += outgoing_records;
+        self.get_records_success += get_records_success;
+        self.iterator_age_ms_max = self.iterator_age_ms_max.max(iterator_age_ms_max);
+        self.write_throttled += write_throttled;
+        self.read_throttled += read_throttled;
+        self.subscribe_rate_exceeded += subscribe_rate_exceeded;
+        self.subscribe_millis_behind_max = self.subscribe_millis_behind_max.max(subscribe_millis_behind_max);
+        self.subscribe_event_bytes += subscribe_event_bytes;
+        self.subscribe_event_records += subscribe_event_records;
+        self.put_latency_ms_sum += put_latency_ms_sum;
+        self.get_latency_ms_sum += get_latency_ms_sum;
+    }
+
+    /// What happened between `earlier` and `self` (two readings of the same second): sums subtract;
+    /// a maximum counts only if it rose.
+    pub fn since(&self, earlier: &MetricPoint) -> MetricPoint {
+        let rose = |now: u64, then: u64| if now > then { now } else { 0 };
+        MetricPoint {
+            incoming_bytes: self.incoming_bytes.saturating_sub(earlier.incoming_bytes),
+            incoming_records: self.incoming_records.saturating_sub(earlier.incoming_records),
+            put_record_success: self.put_record_success.saturating_sub(earlier.put_record_success),
+            put_records_successful_records: self.put_records_successful_records.saturating_sub(earlier.put_records_successful_records),
+            put_records_total_records: self.put_records_total_records.saturating_sub(earlier.put_records_total_records),
+            outgoing_bytes: self.outgoing_bytes.saturating_sub(earlier.outgoing_bytes),
+            outgoing_records: self.outgoing_records.saturating_sub(earlier.outgoing_records),
+            get_records_success: self.get_records_success.saturating_sub(earlier.get_records_success),
+            iterator_age_ms_max: rose(self.iterator_age_ms_max, earlier.iterator_age_ms_max),
+            write_throttled: self.write_throttled.saturating_sub(earlier.write_throttled),
+            read_throttled: self.read_throttled.saturating_sub(earlier.read_throttled),
+            subscribe_rate_exceeded: self.subscribe_rate_exceeded.saturating_sub(earlier.subscribe_rate_exceeded),
+            subscribe_millis_behind_max: rose(self.subscribe_millis_behind_max, earlier.subscribe_millis_behind_max),
+            subscribe_event_bytes: self.subscribe_event_bytes.saturating_sub(earlier.subscribe_event_bytes),
+            subscribe_event_records: self.subscribe_event_records.saturating_sub(earlier.subscribe_event_records),
+            put_latency_ms_sum: self.put_latency_ms_sum.saturating_sub(earlier.put_latency_ms_sum),
+            get_latency_ms_sum: self.get_latency_ms_sum.saturating_sub(earlier.get_latency_ms_sum),
+        }
+    }
+}
+
 /// A bounded series of per-second points, newest last.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricSeries {
@@ -90,6 +158,11 @@ impl MetricSeries {
     /// Points with their second, oldest first (seconds with no activity are absent).
     pub fn points(&self) -> impl DoubleEndedIterator<Item = &(u64, MetricPoint)> {
         self.points.iter()
+    }
+
+    /// How many seconds of detail the series keeps.
+    pub fn capacity_seconds(&self) -> usize {
+        self.capacity_seconds
     }
 
     pub fn get(&self, second: u64) -> Option<&MetricPoint> {

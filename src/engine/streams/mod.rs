@@ -5,6 +5,7 @@
 //! type and message. Time moves only through `advance_to`.
 
 pub mod agg;
+pub mod bulk;
 mod control;
 pub mod efo;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod metrics;
 mod ondemand;
 mod persist;
 mod read;
+pub mod record_log;
 mod reshard;
 pub mod sequence;
 pub mod shard;

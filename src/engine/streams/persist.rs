@@ -218,20 +218,8 @@ fn check_shard(stream: &Stream, position: usize, shard: &Shard) -> Result<(), St
     ensure(lineage_ok, || "lineage names a shard that does not exist".into())?;
     ensure(time_ok(shard.created_ms) && shard.closed_ms.is_none_or(time_ok), || "a time is out of range".into())?;
     ensure(shard.is_open() == shard.ending_sequence.is_none(), || "closed without an ending sequence number (or the reverse)".into())?;
-    let mut bytes: u64 = 0;
-    let mut previous: Option<&StoredRecord> = None;
-    for record in &shard.records {
-        ensure(record.counter < stream.next_counter, || format!("record {} is beyond the stream's counter", record.counter))?;
-        ensure(time_ok(record.arrival_ms), || format!("record {} arrival time is out of range", record.counter))?;
-        if let Some(p) = previous {
-            // Reads binary-search the records by counter and retention trims by arrival from the front.
-            ensure(p.counter < record.counter && p.arrival_ms <= record.arrival_ms, || {
-                format!("records {} and {} are out of order", p.counter, record.counter)
-            })?;
-        }
-        bytes = bytes.saturating_add(record.billed_bytes());
-        previous = Some(record);
-    }
+    shard.records.check(stream.next_counter, time_ok)?;
+    let bytes = shard.records.bytes();
     ensure(bytes == shard.stored_bytes, || format!("stored_bytes is {} but its records hold {bytes}", shard.stored_bytes))?;
     let buckets_ok = shard.write_bytes.is_restorable()
         && shard.write_records.is_restorable()

@@ -139,7 +139,7 @@ pub(crate) fn read_batch(shard: &Shard, position: u64, limit: usize, max_bytes: 
     let mut bytes = 0u64;
     let mut next_position = position;
     let mut last_arrival_ms = None;
-    for r in shard.records.iter().skip(start) {
+    for r in shard.records.iter_from(start) {
         let size = r.billed_bytes();
         if records.len() >= limit || (!records.is_empty() && bytes + size > max_bytes) {
             break;
@@ -147,7 +147,7 @@ pub(crate) fn read_batch(shard: &Shard, position: u64, limit: usize, max_bytes: 
         bytes += size;
         next_position = r.counter + 1;
         last_arrival_ms = Some(r.arrival_ms);
-        records.push(record_view(shard.index, r));
+        records.push(record_view(shard.index, &r));
     }
     let unread = shard.records.get(start + records.len());
     let reached_end = !shard.is_open() && unread.is_none();

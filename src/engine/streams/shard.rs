@@ -1,12 +1,11 @@
 //! A shard: its hash-key range, lineage, stored records and throughput accounting.
 
-use std::collections::VecDeque;
-
 use crate::engine::streams::hash::HashRange;
 use crate::engine::streams::limits::{
     MIB, SHARD_READ_BYTES_PER_SEC, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC,
 };
 use crate::engine::streams::metrics::{MetricSeries, SHARD_SERIES_SECONDS};
+use crate::engine::streams::record_log::{RecordLog, Replica};
 use crate::engine::streams::sequence::SequenceNumber;
 use crate::engine::streams::throttle::{CallsPerSecond, ReadDebt, TokenBucket};
 use crate::engine::time::EpochMillis;
@@ -57,7 +56,7 @@ pub struct Shard {
     pub closed_ms: Option<EpochMillis>,
     /// Children, set when closed.
     pub children: Vec<u64>,
-    pub records: VecDeque<StoredRecord>,
+    pub records: RecordLog,
     /// Bytes currently stored (for bounded memory and the UI).
     pub stored_bytes: u64,
     pub write_bytes: TokenBucket,
@@ -87,7 +86,7 @@ impl Shard {
             ending_sequence: None,
             closed_ms: None,
             children: Vec::new(),
-            records: VecDeque::new(),
+            records: RecordLog::default(),
             stored_bytes: 0,
             write_bytes: TokenBucket::full(write_burst_bytes(max_record_bytes), SHARD_WRITE_BYTES_PER_SEC, now_ms),
             write_records: TokenBucket::full(SHARD_WRITE_RECORDS_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC, now_ms),
@@ -108,29 +107,30 @@ impl Shard {
 
     /// Index of the first stored record at or after stream position `counter`.
     pub fn first_at_or_after(&self, counter: u64) -> usize {
-        self.records.partition_point(|r| r.counter < counter)
+        self.records.first_at_or_after(counter)
     }
 
     /// Index of the first stored record that arrived at or after `ms`.
     pub fn first_arrived_at_or_after(&self, ms: EpochMillis) -> usize {
-        self.records.partition_point(|r| r.arrival_ms < ms)
+        self.records.first_arrived_at_or_after(ms)
     }
 
     pub fn push(&mut self, record: StoredRecord) {
-        self.stored_bytes += record.data.len() as u64 + record.partition_key.len() as u64;
-        self.records.push_back(record);
+        self.stored_bytes += record.billed_bytes();
+        self.records.push(record);
+    }
+
+    /// Appends a replica of steady traffic (see `record_log`).
+    pub fn push_replica(&mut self, replica: Replica) {
+        self.stored_bytes += replica.bytes();
+        self.records.push_replica(replica);
     }
 
     /// Drop records that arrived before `cutoff_ms` (retention). Returns how many went.
     pub fn trim_before(&mut self, cutoff_ms: EpochMillis) -> usize {
-        let mut dropped = 0;
-        while self.records.front().is_some_and(|r| r.arrival_ms < cutoff_ms) {
-            if let Some(r) = self.records.pop_front() {
-                self.stored_bytes -= r.data.len() as u64 + r.partition_key.len() as u64;
-                dropped += 1;
-            }
-        }
-        dropped
+        let (records, bytes) = self.records.trim_before(cutoff_ms);
+        self.stored_bytes -= bytes;
+        records as usize
     }
 
     pub fn set_max_record_bytes(&mut self, max_record_bytes: u64, now_ms: EpochMillis) {

@@ -65,6 +65,18 @@ impl TokenBucket {
         self.tokens_milli = self.tokens_milli.min(self.capacity_milli);
     }
 
+    /// Units held, in thousandths (the bucket's exact state, for steady-state checks).
+    pub fn tokens_milli(&mut self, now_ms: EpochMillis) -> u128 {
+        self.refill(now_ms);
+        self.tokens_milli
+    }
+
+    /// Moves the bucket's last update `delta_ms` later without refilling: the state it was in, carried
+    /// to a later time (fast-forward of steady traffic, `sim::bulk`).
+    pub fn shift_time(&mut self, delta_ms: u64) {
+        self.updated_ms = self.updated_ms.saturating_add(delta_ms);
+    }
+
     /// For restored state (`persist`): amounts a bucket built by `full` could hold, so refills cannot overflow.
     pub(crate) fn is_restorable(&self) -> bool {
         self.capacity_milli <= u64::MAX as u128 * 1000
