@@ -6,6 +6,7 @@
 pub mod api;
 pub mod cli;
 pub mod engine;
+pub mod exam;
 pub mod sim;
 pub mod viz;
 
