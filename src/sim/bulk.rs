@@ -15,12 +15,27 @@ use std::collections::BTreeSet;
 
 use crate::engine::streams::bulk::{StreamProbe, TickMetrics};
 use crate::engine::time::EpochMillis;
-use crate::sim::producer::{ProducerProbe, SecondStats};
+use crate::sim::producer::{ProducerProbe, SecondStats, MAX_PENDING_RECORDS};
 use crate::sim::{Sandbox, TICK_MS};
 
 /// The longest period sampled, in ticks (60 s). A producer whose rate gives a whole number of records
 /// only over a longer span (say 0.01 records/s) is fast-forwarded tick by tick.
 pub const MAX_PERIOD_TICKS: u64 = 600;
+
+/// The most records a drained sample period is made long enough to hold (see `start_attempt`).
+pub const DRAINED_SAMPLE_RECORDS: u64 = 20_000;
+
+/// Sample periods tried as they come before one starts with the burst allowance used up.
+pub const PLAIN_ATTEMPTS: u32 = 3;
+
+/// What the last repetition did, for the page to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulkReport {
+    pub period_ms: u64,
+    pub repetitions: u64,
+    /// The sample started with the shards' burst allowance used up (see `start_attempt`).
+    pub drained: bool,
+}
 
 /// A sample period in progress.
 #[derive(Debug, Clone)]
@@ -28,6 +43,8 @@ pub(crate) struct Attempt {
     target_ms: EpochMillis,
     start_ms: EpochMillis,
     period_ticks: u64,
+    /// Whether the shards' burst allowance was used up at the start (see `start_attempt`).
+    drained: bool,
     streams: Vec<(String, StreamProbe)>,
     producers: Vec<ProducerProbe>,
     /// Per tick: its offset from the start, then each stream's and each producer's contribution.
@@ -58,21 +75,46 @@ impl Sandbox {
         Some(period)
     }
 
+    /// Starts a sample period now, if one could be repeated. After `PLAIN_ATTEMPTS` periods that were not
+    /// steady, the next sample starts with every written shard's burst allowance used up: a shard can then
+    /// take no more in the period than its buckets refill, so the sample is sustainable by construction.
+    /// That is the one place a fast-forward departs from play: traffic at a stream's very limit, spread
+    /// unevenly, loses the few records that saved-up allowance would have let through.
     fn start_attempt(&mut self, target_ms: EpochMillis) -> Option<Attempt> {
-        if self.now_ms() % TICK_MS != 0 {
+        if !self.now_ms().is_multiple_of(TICK_MS) {
             return None;
         }
-        let period_ticks = self.sample_period_ticks()?;
+        let base_ticks = self.sample_period_ticks()?;
         let names = self.producer_streams();
+        if self.bulk_failures.0 != target_ms {
+            self.bulk_failures = (target_ms, 0);
+        }
+        let drained = self.bulk_failures.1 >= PLAIN_ATTEMPTS;
+        // A drained sample loses what unevenness within the period exceeds the refill; a longer period
+        // evens more of it out (within it, a quiet tick saves allowance for a busy one). So it is made as
+        // long as `DRAINED_SAMPLE_RECORDS` allow, up to `MAX_PERIOD_TICKS`.
+        let period_ticks = if drained {
+            let rate: f64 = self.producers.iter().filter(|e| e.producer.is_active()).map(|e| e.producer.config().rate_records_per_sec.max(0.0)).sum();
+            let per_base = (rate * (base_ticks * TICK_MS) as f64 / 1_000.0).max(1.0);
+            let fit = ((DRAINED_SAMPLE_RECORDS as f64 / per_base).floor() as u64).clamp(1, (MAX_PERIOD_TICKS / base_ticks).max(1));
+            base_ticks * fit
+        } else {
+            base_ticks
+        };
         let mut streams = Vec::new();
         for name in names {
-            let probe = self.service.engine.probe(&name).filter(|p| p.replicable)?;
+            self.service.engine.probe(&name).filter(|p| p.replicable)?;
+            if drained {
+                self.service.engine.drain_write_buckets(&name);
+            }
+            let probe = self.service.engine.probe(&name)?;
             streams.push((name, probe));
         }
         Some(Attempt {
             target_ms,
             start_ms: self.now_ms(),
             period_ticks,
+            drained,
             streams,
             producers: self.producers.iter().map(|e| e.producer.probe()).collect(),
             ticks: Vec::new(),
@@ -116,9 +158,15 @@ impl Sandbox {
             end_limit = end_limit.min(due.saturating_sub(1));
         }
         let repetitions = end_limit.saturating_sub(now) / period_ms.max(1);
-        if repetitions == 0 || period_ms == 0 || !self.was_steady(&attempt) {
+        if repetitions == 0 || period_ms == 0 {
             return false;
         }
+        if !self.was_steady(&attempt) {
+            self.bulk_failures.1 += 1;
+            return false;
+        }
+        self.bulk_failures.1 = 0;
+        self.last_bulk = Some(BulkReport { period_ms, repetitions, drained: attempt.drained });
         for (i, (name, start)) in attempt.streams.iter().enumerate() {
             let ticks: Vec<(u64, TickMetrics)> = attempt.ticks.iter().map(|(o, m, _)| (*o, m[i].clone())).collect();
             self.service.engine.replicate(name, start, &ticks, repetitions);
@@ -138,26 +186,40 @@ impl Sandbox {
         if self.producers.len() != attempt.producers.len() || self.producer_streams().len() != attempt.streams.len() {
             return false;
         }
+        let period_ms = self.now_ms() - attempt.start_ms;
         let producers_same = self.producers.iter().zip(&attempt.producers).all(|(e, before)| {
             let now = e.producer.probe();
-            (now.carry - before.carry).abs() < 1e-9 && now.pending == before.pending && now.enabled == before.enabled
+            // A backlog that shrank fed the period from earlier periods: repeating it would send records
+            // that were never generated. A full backlog stays full.
+            let backlog_kept = now.pending == before.pending || (now.pending >= before.pending && now.pending >= MAX_PENDING_RECORDS / 2);
+            (now.carry - before.carry).abs() < 1e-9 && backlog_kept && now.enabled == before.enabled
         });
         if !producers_same {
             return false;
         }
         for (i, (name, before)) in attempt.streams.iter().enumerate() {
             let Some(after) = self.service.engine.probe(name) else { return false };
-            // Buckets may not end lower than they began: a period that borrowed from its start would,
-            // repeated, take more than the limit allows.
-            let buckets_kept = after.buckets.len() == before.buckets.len()
-                && after.buckets.iter().zip(&before.buckets).all(|(a, b)| a.0 == b.0 && a.1 >= b.1 && a.2 >= b.2);
+            // Each shard took no more than its buckets refill over the period, so the period can repeat
+            // for ever without breaking the limit (a period that spent saved-up allowance cannot).
+            let sustainable = before.refill_milli_per_ms.iter().all(|(shard, records_per_ms, bytes_per_ms)| {
+                let (records, bytes) = attempt.ticks.iter().fold((0u128, 0u128), |(r, b), (_, m, _)| {
+                    let own = m[i].shards.iter().find(|(j, _)| j == shard).map(|(_, p)| *p).unwrap_or_default();
+                    (r + own.incoming_records as u128, b + own.incoming_bytes as u128)
+                });
+                records * 1000 <= records_per_ms * period_ms as u128 && bytes * 1000 <= bytes_per_ms * period_ms as u128
+            });
             let taken: u64 = attempt.ticks.iter().map(|(_, m, _)| m[i].stream.incoming_records).sum();
             let written = after.next_counter - before.next_counter;
-            if !after.replicable || after.shape != before.shape || !buckets_kept || taken != written {
+            if !after.replicable || after.shape != before.shape || !sustainable || taken != written {
                 return false;
             }
         }
         true
+    }
+
+    /// The last time a fast-forward repeated a sample: its period, how often, and whether it was drained.
+    pub fn last_bulk(&self) -> Option<BulkReport> {
+        self.last_bulk
     }
 
     /// Works toward a fast-forward to `target_ms`: at most `max_ticks` ticks, each possibly followed by one

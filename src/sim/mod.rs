@@ -102,6 +102,11 @@ pub struct Sandbox {
     /// A fast-forward's sample period in progress (`bulk`); not saved — a reload starts a new one.
     #[serde(skip)]
     attempt: Option<bulk::Attempt>,
+    /// (fast-forward target, sample periods in a row that were not steady), see `bulk`.
+    #[serde(skip)]
+    bulk_failures: (EpochMillis, u32),
+    #[serde(skip)]
+    last_bulk: Option<bulk::BulkReport>,
 }
 
 impl Sandbox {
@@ -113,6 +118,8 @@ impl Sandbox {
             next_producer_id: 1,
             next_consumer_id: 1,
             attempt: None,
+            bulk_failures: (0, 0),
+            last_bulk: None,
         }
     }
 

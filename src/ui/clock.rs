@@ -68,6 +68,28 @@ struct FrameLoop {
 impl FrameLoop {
     /// Advances the sandbox toward `target_ms` in adaptive slices until `budget_ms` of wall time is used.
     /// Returns the simulated time reached.
+    /// Works on a fast-forward to `target_ms` (`Sandbox::fast_forward_toward`, which samples steady
+    /// traffic and repeats it) in adaptive pieces until `budget_ms` of wall time is used. How the work is
+    /// split never changes the outcome. Returns the simulated time reached.
+    fn run_fast_forward(&self, lab: Lab, target_ms: EpochMillis, budget_ms: f64) -> EpochMillis {
+        let deadline = now_wall_ms() + budget_ms;
+        let mut reached = lab.now_ms.get_untracked();
+        lab.with_sandbox(|sb| {
+            while sb.now_ms() < target_ms {
+                let slice = *self.slice_ms.borrow();
+                let started = now_wall_ms();
+                sb.fast_forward_toward(target_ms, (slice / crate::sim::TICK_MS).max(1));
+                let spent = now_wall_ms() - started;
+                *self.slice_ms.borrow_mut() = next_slice_ms(slice, spent, SLICE_TARGET_WALL_MS, MAX_SLICE_MS);
+                if now_wall_ms() >= deadline {
+                    break;
+                }
+            }
+            reached = sb.now_ms();
+        });
+        reached
+    }
+
     fn run_slices(&self, lab: Lab, target_ms: EpochMillis, budget_ms: f64) -> EpochMillis {
         let deadline = now_wall_ms() + budget_ms;
         let mut reached = lab.now_ms.get_untracked();
@@ -136,7 +158,7 @@ impl ClockControls {
     fn on_frame(&self, frame: &FrameLoop, now_wall: f64) {
         let lab = self.lab;
         if let Some(ff) = self.fast_forward.get_untracked() {
-            let reached = frame.run_slices(lab, ff.to_ms, FF_FRAME_BUDGET_MS);
+            let reached = frame.run_fast_forward(lab, ff.to_ms, FF_FRAME_BUDGET_MS);
             if reached >= ff.to_ms {
                 let wall_s = ((now_wall_ms() - ff.started_wall_ms) / 1_000.0).max(1e-6);
                 self.last_ff_rate.set(Some((ff.to_ms - ff.from_ms) as f64 / 1_000.0 / wall_s));
@@ -274,7 +296,7 @@ pub fn SimClock() -> impl IntoView {
                         view! {
                             <button type="button" id=id disabled=ff_busy
                                 on:click=move |_| clock.start_fast_forward(span)
-                                title=format!("Fast-forward the simulation by {}", label.trim_start_matches('+'))>
+                                title=format!("Fast-forward the simulation by {}. Steady producer traffic is simulated for one short period and then repeated; with consumers running, every tick is simulated.", label.trim_start_matches('+'))>
                                 {format!("▶▶ {label}")}
                             </button>
                         }

@@ -24,6 +24,8 @@ pub struct StreamProbe {
     pub next_counter: u64,
     /// Open shards: (index, record-bucket and byte-bucket contents in thousandths).
     pub buckets: Vec<(u64, u128, u128)>,
+    /// Open shards: (index, thousandths of a record and of a byte the buckets refill per millisecond).
+    pub refill_milli_per_ms: Vec<(u64, u128, u128)>,
 }
 
 /// Metric contributions of one tick: the stream's, and each open shard's (by index).
@@ -48,12 +50,26 @@ impl StreamsEngine {
             stream.status, stream.mode, stream.retention_hours, stream.max_record_size_kib, stream.encryption_key_id, stream.pending
         );
         let mut buckets = Vec::new();
+        let mut refill_milli_per_ms = Vec::new();
         for shard in stream.shards.iter_mut().filter(|s| s.is_open()) {
             shape.push_str(&format!("|{}:{}-{}", shard.index, shard.range.start, shard.range.end));
             buckets.push((shard.index, shard.write_records.tokens_milli(now), shard.write_bytes.tokens_milli(now)));
+            refill_milli_per_ms.push((shard.index, shard.write_records.refill_milli_over(1), shard.write_bytes.refill_milli_over(1)));
         }
         let replicable = stream.status == StreamStatus::Active && stream.mode == StreamMode::Provisioned && stream.pending.is_none();
-        Some(StreamProbe { at_ms: now, shape, replicable, next_counter: stream.next_counter, buckets })
+        Some(StreamProbe { at_ms: now, shape, replicable, next_counter: stream.next_counter, buckets, refill_milli_per_ms })
+    }
+
+    /// Uses up every open shard's write burst allowance (see `sim::bulk`: a sample that starts with empty
+    /// buckets can take no more than the buckets refill, so repeating it never breaks the limit).
+    pub fn drain_write_buckets(&mut self, name: &str) {
+        let now = self.now_ms;
+        if let Some(stream) = self.streams.get_mut(name) {
+            for shard in stream.shards.iter_mut().filter(|s| s.is_open()) {
+                shard.write_records.drain(now);
+                shard.write_bytes.drain(now);
+            }
+        }
     }
 
     /// The metric points of the second `at_ms` falls in, for the stream and its open shards (a reading
@@ -87,8 +103,12 @@ impl StreamsEngine {
             if !sample.is_empty() {
                 shard.push_replica(Replica { sample, period_ms, counter_stride: stride, repetitions, skipped: 0 });
             }
-            shard.write_records.shift_time(shift_ms);
-            shard.write_bytes.shift_time(shift_ms);
+            let (taken_records, taken_bytes) = ticks.iter().fold((0u128, 0u128), |(r, b), (_, tick)| {
+                let own = tick.shards.iter().find(|(i, _)| *i == shard.index).map(|(_, p)| *p).unwrap_or_default();
+                (r + own.incoming_records as u128 * 1000, b + own.incoming_bytes as u128 * 1000)
+            });
+            shard.write_records.carry_forward(period_ms, repetitions, taken_records);
+            shard.write_bytes.carry_forward(period_ms, repetitions, taken_bytes);
         }
         stream.next_counter += repetitions * stride;
         // Metrics: only the seconds each series still keeps, oldest first (series grow at the end).

@@ -71,10 +71,24 @@ impl TokenBucket {
         self.tokens_milli
     }
 
-    /// Moves the bucket's last update `delta_ms` later without refilling: the state it was in, carried
-    /// to a later time (fast-forward of steady traffic, `sim::bulk`).
-    pub fn shift_time(&mut self, delta_ms: u64) {
-        self.updated_ms = self.updated_ms.saturating_add(delta_ms);
+    /// Thousandths of a unit the bucket gains over `period_ms`.
+    pub fn refill_milli_over(&self, period_ms: u64) -> u128 {
+        self.refill_per_sec as u128 * period_ms as u128
+    }
+
+    /// The state `periods` more periods of `period_ms` leave, when each takes `taken_milli` (at most the
+    /// refill): the surplus of each period added up to the ceiling, and the clock moved on (fast-forward
+    /// of steady traffic, `sim::bulk`).
+    pub fn carry_forward(&mut self, period_ms: u64, periods: u64, taken_milli: u128) {
+        let surplus = self.refill_milli_over(period_ms).saturating_sub(taken_milli);
+        self.tokens_milli = self.tokens_milli.saturating_add(surplus.saturating_mul(periods as u128)).min(self.capacity_milli);
+        self.updated_ms = self.updated_ms.saturating_add(period_ms.saturating_mul(periods));
+    }
+
+    /// Empties the bucket (after bringing it up to `now_ms`): the burst allowance used up.
+    pub fn drain(&mut self, now_ms: EpochMillis) {
+        self.refill(now_ms);
+        self.tokens_milli = 0;
     }
 
     /// For restored state (`persist`): amounts a bucket built by `full` could hold, so refills cannot overflow.
