@@ -23,10 +23,10 @@ use crate::sim::{Sandbox, TICK_MS};
 pub const MAX_PERIOD_TICKS: u64 = 600;
 
 /// The most records a drained sample period is made long enough to hold (see `start_attempt`).
-pub const DRAINED_SAMPLE_RECORDS: u64 = 20_000;
+pub const DRAINED_SAMPLE_RECORDS: u64 = 10_000;
 
 /// Sample periods tried as they come before one starts with the burst allowance used up.
-pub const PLAIN_ATTEMPTS: u32 = 3;
+pub const PLAIN_ATTEMPTS: u32 = 1;
 
 /// What the last repetition did, for the page to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +220,11 @@ impl Sandbox {
     /// The last time a fast-forward repeated a sample: its period, how often, and whether it was drained.
     pub fn last_bulk(&self) -> Option<BulkReport> {
         self.last_bulk
+    }
+
+    /// Takes the report of the last repetition (so the next fast-forward starts without one).
+    pub fn take_last_bulk(&mut self) -> Option<BulkReport> {
+        self.last_bulk.take()
     }
 
     /// Works toward a fast-forward to `target_ms`: at most `max_ticks` ticks, each possibly followed by one

@@ -45,6 +45,8 @@ pub struct ClockControls {
     pub fast_forward: RwSignal<Option<FastForward>>,
     /// Simulated seconds per wall second achieved by the last fast-forward (shown, and read by benchmarks).
     pub last_ff_rate: RwSignal<Option<f64>>,
+    /// How the last fast-forward got there (a repeated sample, or every tick), in words.
+    pub last_ff_note: RwSignal<Option<String>>,
     /// Simulated ms per wall ms actually achieved while playing (over about the last second), when it is
     /// clearly below the chosen speed.
     pub falling_behind: RwSignal<Option<f64>>,
@@ -110,6 +112,15 @@ impl FrameLoop {
     }
 }
 
+/// A sample period in words: milliseconds below a second.
+fn period_text(ms: EpochMillis) -> String {
+    if ms < 1_000 {
+        format!("{ms} ms")
+    } else {
+        human_duration(ms)
+    }
+}
+
 fn now_wall_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
@@ -122,6 +133,7 @@ impl ClockControls {
             speed: RwSignal::new(1),
             fast_forward: RwSignal::new(None),
             last_ff_rate: RwSignal::new(None),
+            last_ff_note: RwSignal::new(None),
             falling_behind: RwSignal::new(None),
             frame: StoredValue::new_local(None),
         };
@@ -162,6 +174,16 @@ impl ClockControls {
             if reached >= ff.to_ms {
                 let wall_s = ((now_wall_ms() - ff.started_wall_ms) / 1_000.0).max(1e-6);
                 self.last_ff_rate.set(Some((ff.to_ms - ff.from_ms) as f64 / 1_000.0 / wall_s));
+                let report = lab.with_sandbox(|sb| sb.take_last_bulk()).flatten();
+                self.last_ff_note.set(Some(match report {
+                    Some(r) if r.drained => format!(
+                        "steady traffic at the limit: a {} sample, burst allowance used up, repeated {}×",
+                        period_text(r.period_ms),
+                        r.repetitions
+                    ),
+                    Some(r) => format!("steady traffic: a {} sample repeated {}×", period_text(r.period_ms), r.repetitions),
+                    None => "every tick simulated".to_string(),
+                }));
                 self.fast_forward.set(None);
                 *frame.last_wall_ms.borrow_mut() = None;
             }
@@ -229,6 +251,7 @@ impl ClockControls {
             return;
         }
         self.playing.set(false);
+        self.lab.with_sandbox(|sb| sb.take_last_bulk());
         let from = self.lab.now_ms.get_untracked();
         self.fast_forward.set(Some(FastForward { from_ms: from, to_ms: from + span_ms, started_wall_ms: now_wall_ms() }));
         self.arm();
@@ -311,8 +334,9 @@ pub fn SimClock() -> impl IntoView {
                 </span>
             })}
             {move || clock.last_ff_rate.get().filter(|_| !ff_busy()).map(|r| view! {
-                <span class="ff-rate" data-testid="ff-rate" title="Simulated seconds per wall-clock second in the last fast-forward">
+                <span class="ff-rate" data-testid="ff-rate" title="Simulated seconds per wall-clock second in the last fast-forward, and how it got there">
                     {format!("last fast-forward: {:.0} simulated s per s", r)}
+                    {clock.last_ff_note.get().map(|note| format!(" · {note}"))}
                 </span>
             })}
         </div>

@@ -122,7 +122,7 @@ pub fn open_shard_for(placed: &[PlacedShard], hash_key: u128) -> Option<&PlacedS
 /// The hash key at fraction `x` of the space (for "split here" picked on the drawing). Clamped to the
 /// space; the caller checks it falls strictly inside the shard being split.
 pub fn hash_key_at(x: f64) -> u128 {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return 0;
     }
     if x >= 1.0 {
