@@ -659,3 +659,35 @@ fn an_overloaded_shard_accepts_exactly_its_record_limit_each_second() {
         assert_eq!(point.incoming_records, 1_000, "second {second}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// The page spreads a heavy tick's calls over several frames (`advance_toward` with a record budget);
+    /// however it is cut, the sandbox ends exactly where one `advance_to` would, and a save taken mid-tick
+    /// carries on identically.
+    #[test]
+    fn spreading_a_tick_over_frames_never_changes_the_outcome(budgets in proptest::collection::vec(1u64..1_500, 1..20), save_at in 0usize..20) {
+        let build = || {
+            let mut sb = sandbox_with_stream("s", 2);
+            sb.add_producer(ProducerConfig { rate_records_per_sec: 4_000.0, batching: Batching::PutRecords { max_records: 100 }, ..config("s") }).unwrap();
+            sb.add_producer(ProducerConfig { name: "single".into(), rate_records_per_sec: 300.0, batching: Batching::PutRecord, seed: 7, ..config("s") }).unwrap();
+            sb
+        };
+        let mut whole = build();
+        let target = whole.now_ms() + 2 * SECOND;
+        whole.advance_to(target);
+        let mut pieces = build();
+        let mut step = 0;
+        while pieces.now_ms() < target || pieces.tick_in_progress() {
+            pieces.advance_toward(target, budgets[step % budgets.len()]);
+            if step == save_at {
+                let text = serde_json::to_string(&pieces).unwrap();
+                pieces = serde_json::from_str(&text).unwrap();
+            }
+            step += 1;
+        }
+        prop_assert!(step > 1, "the budget split the work");
+        prop_assert!(serde_json::to_string(&whole).unwrap() == serde_json::to_string(&pieces).unwrap());
+    }
+}

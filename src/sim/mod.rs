@@ -19,7 +19,8 @@ use crate::api::{ApiReply, KinesisService};
 use crate::engine::streams::EngineConfig;
 use crate::engine::time::EpochMillis;
 use consumers::Consumer;
-use producer::{ConfigError, Producer, ProducerConfig};
+use producer::{ConfigError, PreparedCall, Producer, ProducerConfig};
+use std::collections::VecDeque;
 
 /// Length of one simulation tick at normal speed. 100 ms is also the KPL's default RecordMaxBufferedTime,
 /// so a producer's once-per-tick flush matches the KPL's default batching delay.
@@ -100,6 +101,9 @@ pub struct Sandbox {
     next_producer_id: u64,
     next_consumer_id: u64,
     /// A fast-forward's sample period in progress (`bulk`); not saved — a reload starts a new one.
+    /// A tick part-way through its producers' calls (`advance_toward`).
+    #[serde(default)]
+    in_tick: Option<TickInProgress>,
     #[serde(skip)]
     attempt: Option<bulk::Attempt>,
     /// (fast-forward target, sample periods in a row that were not steady), see `bulk`.
@@ -117,6 +121,7 @@ impl Sandbox {
             consumers: Vec::new(),
             next_producer_id: 1,
             next_consumer_id: 1,
+            in_tick: None,
             attempt: None,
             bulk_failures: (0, 0),
             last_bulk: None,
@@ -231,7 +236,22 @@ impl Sandbox {
     /// 10× in uneven animation frames gives the same records, throttles and metrics as one big jump.
     /// Going backwards does nothing.
     pub fn advance_to(&mut self, target_ms: EpochMillis) {
+        self.advance_toward(target_ms, u64::MAX);
+    }
+
+    /// Like `advance_to`, but stops once about `max_records` Kinesis records have been written, possibly
+    /// in the middle of a tick (the clock then stands at that tick's boundary with some of its calls still
+    /// to send). Calling again carries on exactly where it stopped, so the outcome is the same as one
+    /// `advance_to`: the page uses this to keep each animation frame short under heavy traffic.
+    pub fn advance_toward(&mut self, target_ms: EpochMillis, max_records: u64) {
+        let mut budget = max_records.max(1);
         loop {
+            if self.in_tick.is_some() {
+                if !self.continue_tick(&mut budget) {
+                    return;
+                }
+                continue;
+            }
             let now = self.now_ms();
             if now >= target_ms {
                 return;
@@ -241,8 +261,16 @@ impl Sandbox {
                 self.service.engine.advance_to(target_ms);
                 return;
             }
-            self.tick(boundary, TICK_MS);
+            if budget == 0 {
+                return;
+            }
+            self.begin_tick(boundary);
         }
+    }
+
+    /// Whether a tick has calls still to send (see `advance_toward`).
+    pub fn tick_in_progress(&self) -> bool {
+        self.in_tick.is_some()
     }
 
     /// Moves the clock `duration_ms` forward (the +1 h / +24 h / +7 days buttons). Steady producer
@@ -255,14 +283,57 @@ impl Sandbox {
         }
     }
 
-    /// One tick: the engine clock to `tick_end`, then producers, then consumers.
-    fn tick(&mut self, tick_end: EpochMillis, tick_ms: u64) {
+    /// One whole tick: the engine clock to `tick_end`, then producers, then consumers.
+    fn tick(&mut self, tick_end: EpochMillis, _tick_ms: u64) {
+        self.finish_tick();
+        self.begin_tick(tick_end);
+        self.finish_tick();
+    }
+
+    /// Completes a tick left part-way by `advance_toward`.
+    pub(crate) fn finish_tick(&mut self) {
+        let mut unlimited = u64::MAX;
+        self.continue_tick(&mut unlimited);
+    }
+
+    /// The engine clock to `tick_end`; every producer prepares its calls (in producer order).
+    fn begin_tick(&mut self, tick_end: EpochMillis) {
         self.service.engine.advance_to(tick_end);
+        let mut calls = VecDeque::new();
         for entry in &mut self.producers {
-            entry.producer.step(&mut self.service, tick_end, tick_ms);
+            for call in entry.producer.prepare(&mut self.service, tick_end, TICK_MS) {
+                calls.push_back((entry.id, call));
+            }
+        }
+        self.in_tick = Some(TickInProgress { tick_end, calls });
+    }
+
+    /// Sends prepared calls while `budget` (records) lasts; once all are sent, the consumers take their
+    /// turn and the tick ends. Returns whether it ended.
+    fn continue_tick(&mut self, budget: &mut u64) -> bool {
+        let Some(mut work) = self.in_tick.take() else { return true };
+        while let Some((id, call)) = work.calls.pop_front() {
+            if *budget == 0 {
+                work.calls.push_front((id, call));
+                self.in_tick = Some(work);
+                return false;
+            }
+            *budget = budget.saturating_sub(call.records());
+            // A producer removed mid-tick simply sends nothing more.
+            if let Some(entry) = self.producers.iter_mut().find(|e| e.id == id) {
+                entry.producer.send(&mut self.service, call, work.tick_end);
+            }
         }
         for entry in &mut self.consumers {
-            entry.consumer.step(&mut self.service, tick_end, tick_ms);
+            entry.consumer.step(&mut self.service, work.tick_end, TICK_MS);
         }
+        true
     }
+}
+
+/// A tick whose producers' calls are not all sent yet (saved with the sandbox, so nothing is lost).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct TickInProgress {
+    tick_end: EpochMillis,
+    calls: VecDeque<(ProducerId, PreparedCall)>,
 }

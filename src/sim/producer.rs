@@ -228,6 +228,23 @@ impl OutRecord {
     }
 }
 
+/// A write a producer has prepared for the current tick and not yet sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PreparedCall {
+    PutRecord(OutRecord),
+    PutRecords(Vec<OutRecord>),
+}
+
+impl PreparedCall {
+    /// Kinesis records in the call (the unit the page budgets its work in).
+    pub fn records(&self) -> u64 {
+        match self {
+            PreparedCall::PutRecord(_) => 1,
+            PreparedCall::PutRecords(batch) => batch.len() as u64,
+        }
+    }
+}
+
 /// The last error any call returned, as AWS sent it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastError {
@@ -606,8 +623,25 @@ impl Producer {
     /// drop expired retries, generate the tick's records, aggregate if asked, and send retries then new
     /// records.
     pub fn step(&mut self, service: &mut KinesisService, now_ms: EpochMillis, tick_ms: u64) {
+        for call in self.prepare(service, now_ms, tick_ms) {
+            self.send(service, call, now_ms);
+        }
+    }
+
+    /// Sends one prepared call (see `prepare`).
+    pub fn send(&mut self, service: &mut KinesisService, call: PreparedCall, now_ms: EpochMillis) {
+        match call {
+            PreparedCall::PutRecord(record) => self.put_record(service, record, now_ms),
+            PreparedCall::PutRecords(batch) => self.put_records(service, batch, now_ms),
+        }
+    }
+
+    /// The first half of a step: drop expired retries, generate the tick's records, aggregate if asked,
+    /// and return the calls to make, in order (retries first). The sandbox may spread sending them over
+    /// several animation frames; the clock stays at the tick's end meanwhile, so the outcome is the same.
+    pub fn prepare(&mut self, service: &mut KinesisService, now_ms: EpochMillis, tick_ms: u64) -> Vec<PreparedCall> {
         if !self.config.enabled {
-            return;
+            return Vec::new();
         }
         self.expire_pending(now_ms);
         let due = self.due_records(tick_ms);
@@ -649,19 +683,10 @@ impl Producer {
                 outgoing.extend(aggregate_by_shard(fresh, self.shard_map.as_ref(), max_bytes as u64, now_ms));
             }
         }
-        if outgoing.is_empty() {
-            return;
-        }
         match self.config.batching {
-            Batching::PutRecord => {
-                for record in outgoing {
-                    self.put_record(service, record, now_ms);
-                }
-            }
+            Batching::PutRecord => outgoing.into_iter().map(PreparedCall::PutRecord).collect(),
             Batching::PutRecords { max_records } => {
-                for batch in collect_batches(outgoing, max_records as usize) {
-                    self.put_records(service, batch, now_ms);
-                }
+                collect_batches(outgoing, max_records as usize).into_iter().map(PreparedCall::PutRecords).collect()
             }
         }
     }

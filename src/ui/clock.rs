@@ -27,6 +27,8 @@ const PLAY_FRAME_BUDGET_MS: f64 = 6.0;
 const SLICE_TARGET_WALL_MS: f64 = 2.0;
 /// The largest slice of simulated time done at once (fast-forward of an idle sandbox).
 const MAX_SLICE_MS: EpochMillis = 3_600_000;
+/// The most records one piece of play may write (a bound for the adaptive piece size).
+const MAX_PIECE_RECORDS: u64 = 1_000_000;
 
 /// A fast-forward in progress.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +65,8 @@ struct FrameLoop {
     carry_ms: RefCell<f64>,
     /// Current slice of simulated time (adapted to the sandbox's cost).
     slice_ms: RefCell<EpochMillis>,
+    /// Current most records written per piece of work (adapted the same way).
+    piece_records: RefCell<u64>,
     /// (wall ms, simulated ms) advanced since `window_start_wall_ms`, for the achieved speed.
     window: RefCell<(f64, f64, EpochMillis)>,
 }
@@ -96,12 +100,16 @@ impl FrameLoop {
         let deadline = now_wall_ms() + budget_ms;
         let mut reached = lab.now_ms.get_untracked();
         lab.with_sandbox(|sb| {
-            while sb.now_ms() < target_ms {
+            // A tick's calls may be spread over several pieces (and frames): `advance_toward` stops after
+            // about `records` writes and carries on where it stopped, so heavy traffic never blocks a frame.
+            while sb.now_ms() < target_ms || sb.tick_in_progress() {
                 let slice = *self.slice_ms.borrow();
+                let records = *self.piece_records.borrow();
                 let started = now_wall_ms();
-                sb.advance_to((sb.now_ms() + slice).min(target_ms));
+                sb.advance_toward((sb.now_ms() + slice).min(target_ms), records);
                 let spent = now_wall_ms() - started;
                 *self.slice_ms.borrow_mut() = next_slice_ms(slice, spent, SLICE_TARGET_WALL_MS, MAX_SLICE_MS);
+                *self.piece_records.borrow_mut() = next_slice_ms(records, spent, SLICE_TARGET_WALL_MS, MAX_PIECE_RECORDS);
                 if now_wall_ms() >= deadline {
                     break;
                 }
@@ -143,6 +151,7 @@ impl ClockControls {
             last_wall_ms: RefCell::new(None),
             carry_ms: RefCell::new(0.0),
             slice_ms: RefCell::new(100),
+            piece_records: RefCell::new(500),
             window: RefCell::new((0.0, 0.0, 0)),
         });
         let weak = Rc::downgrade(&frame);
