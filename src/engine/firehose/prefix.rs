@@ -1,0 +1,335 @@
+//! S3 prefixes and object keys (FACTS.md §2): the `!{namespace:value}` expressions, their validation,
+//! the default prefix, the timestamp-append rule and evaluation to text.
+//!
+//! Rules (FACTS §2 and AWS's "Custom Prefixes for Amazon S3 Objects" page):
+//! - namespaces: `!{timestamp:<java format>}`, `!{firehose:random-string}` (11 characters),
+//!   `!{firehose:error-output-type}` (ErrorOutputPrefix only); `!{partitionKeyFromQuery:k}` and
+//!   `!{partitionKeyFromLambda:k}` need dynamic partitioning (not simulated yet, so refused);
+//! - a Prefix without a timestamp expression gets `!{timestamp:yyyy/MM/dd/HH/}` appended, so no prefix at
+//!   all gives the default `YYYY/MM/dd/HH/`;
+//! - an ErrorOutputPrefix that uses expressions must contain `!{firehose:error-output-type}` (FACTS §2 says
+//!   "a custom ErrorOutputPrefix must contain" it; AWS's page states the rule for prefixes with
+//!   expressions, so a purely literal ErrorOutputPrefix such as `errors/` is accepted here);
+//! - when Prefix uses expressions, ErrorOutputPrefix must be given (AWS's page);
+//! - at most 512 characters once evaluated (checked on the longest possible evaluation).
+
+use rand::Rng;
+use rand_pcg::Pcg64Mcg;
+
+use super::error::{FirehoseError, FirehoseResult};
+use super::limits::{PREFIX_MAX_CHARS, PREFIX_MAX_EVALUATED_CHARS, RANDOM_STRING_CHARS};
+use crate::engine::streams::error::civil_from_days;
+use crate::engine::time::EpochMillis;
+
+/// The error-output types Firehose writes (AWS custom-prefix page); the longest bounds evaluated length.
+pub const ERROR_OUTPUT_TYPES: [&str; 5] =
+    ["processing-failed", "elasticsearch-failed", "splunk-failed", "format-conversion-failed", "http-endpoint-failed"];
+
+/// What `!{timestamp:…}` is appended when a prefix has no timestamp expression.
+pub const DEFAULT_TIMESTAMP_FORMAT: &str = "yyyy/MM/dd/HH/";
+
+/// One piece of a timestamp format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeToken {
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Second,
+    Literal(String),
+}
+
+/// One piece of a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    Timestamp(Vec<TimeToken>),
+    RandomString,
+    ErrorOutputType,
+}
+
+/// Which field a prefix came from (they differ in what they may contain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrefixField {
+    Prefix,
+    ErrorOutputPrefix,
+}
+
+impl PrefixField {
+    fn name(self) -> &'static str {
+        match self {
+            PrefixField::Prefix => "Prefix",
+            PrefixField::ErrorOutputPrefix => "ErrorOutputPrefix",
+        }
+    }
+}
+
+/// Java DateTimeFormatter subset: yyyy, MM, dd, HH, mm, ss, quoted 'text' ('' is a quote) and any
+/// non-letter as itself. Any other letter pattern is refused.
+pub fn parse_time_format(format: &str, field: PrefixField) -> FirehoseResult<Vec<TimeToken>> {
+    let chars: Vec<char> = format.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let bad = |what: String| {
+        FirehoseError::invalid_argument(format!(
+            "{}: the timestamp format '{format}' is invalid: {what}. Supported: yyyy, MM, dd, HH, mm, ss and literal text.",
+            field.name()
+        ))
+    };
+    if chars.is_empty() {
+        return Err(bad("it is empty".into()));
+    }
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            if chars.get(i + 1) == Some(&'\'') {
+                out.push(TimeToken::Literal("'".into()));
+                i += 2;
+                continue;
+            }
+            let mut lit = String::new();
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => return Err(bad("unterminated quoted text".into())),
+                    Some('\'') if chars.get(i + 1) == Some(&'\'') => {
+                        lit.push('\'');
+                        i += 2;
+                    }
+                    Some('\'') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&ch) => {
+                        lit.push(ch);
+                        i += 1;
+                    }
+                }
+            }
+            out.push(TimeToken::Literal(lit));
+        } else if c.is_ascii_alphabetic() {
+            let run = chars[i..].iter().take_while(|&&x| x == c).count();
+            let pattern: String = chars[i..i + run].iter().collect();
+            let token = match pattern.as_str() {
+                "yyyy" => TimeToken::Year,
+                "MM" => TimeToken::Month,
+                "dd" => TimeToken::Day,
+                "HH" => TimeToken::Hour,
+                "mm" => TimeToken::Minute,
+                "ss" => TimeToken::Second,
+                _ => return Err(bad(format!("unsupported pattern '{pattern}'"))),
+            };
+            out.push(token);
+            i += run;
+        } else {
+            out.push(TimeToken::Literal(c.to_string()));
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Parses a prefix into segments, refusing what the field may not contain.
+pub fn parse(prefix: &str, field: PrefixField) -> FirehoseResult<Vec<Segment>> {
+    if prefix.chars().count() > PREFIX_MAX_CHARS {
+        return Err(FirehoseError::validation(
+            &field_path(field),
+            &format!("Member must have length less than or equal to {PREFIX_MAX_CHARS}"),
+        ));
+    }
+    let mut segments = Vec::new();
+    let mut rest = prefix;
+    while let Some(start) = rest.find("!{") {
+        if start > 0 {
+            segments.push(Segment::Literal(rest[..start].to_string()));
+        }
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(FirehoseError::invalid_argument(format!(
+                "{}: the expression starting at '{}' is not closed with '}}'.",
+                field.name(),
+                &rest[start..]
+            )));
+        };
+        let body = &after[..end];
+        let (namespace, value) = body.split_once(':').unwrap_or((body, ""));
+        let segment = match (namespace, value) {
+            ("timestamp", format) => Segment::Timestamp(parse_time_format(format, field)?),
+            ("firehose", "random-string") => Segment::RandomString,
+            ("firehose", "error-output-type") => {
+                if field == PrefixField::Prefix {
+                    return Err(FirehoseError::invalid_argument(
+                        "Prefix: the expression !{firehose:error-output-type} is allowed only in ErrorOutputPrefix.",
+                    ));
+                }
+                Segment::ErrorOutputType
+            }
+            ("partitionKeyFromQuery" | "partitionKeyFromLambda", _) => {
+                return Err(FirehoseError::invalid_argument(format!(
+                    "{}: the expression !{{{body}}} needs dynamic partitioning, which is not enabled for this Firehose stream.",
+                    field.name()
+                )))
+            }
+            _ => {
+                return Err(FirehoseError::invalid_argument(format!(
+                    "{}: unknown expression !{{{body}}}. Supported: !{{timestamp:<format>}}, !{{firehose:random-string}}, !{{firehose:error-output-type}}.",
+                    field.name()
+                )))
+            }
+        };
+        segments.push(segment);
+        rest = &after[end + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(Segment::Literal(rest.to_string()));
+    }
+    Ok(segments)
+}
+
+fn field_path(field: PrefixField) -> String {
+    match field {
+        PrefixField::Prefix => "extendedS3DestinationConfiguration.prefix".into(),
+        PrefixField::ErrorOutputPrefix => "extendedS3DestinationConfiguration.errorOutputPrefix".into(),
+    }
+}
+
+/// A validated pair of prefixes, ready to evaluate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefixes {
+    /// Prefix with the timestamp-append rule applied.
+    pub prefix: Vec<Segment>,
+    pub error_output_prefix: Option<Vec<Segment>>,
+}
+
+/// Validates Prefix and ErrorOutputPrefix together (FACTS §2 rules, listed at the top of this file).
+pub fn validate(prefix: Option<&str>, error_output_prefix: Option<&str>) -> FirehoseResult<Prefixes> {
+    let prefix = prefix.unwrap_or("");
+    let error_output_prefix = error_output_prefix.filter(|p| !p.is_empty());
+    let mut segments = parse(prefix, PrefixField::Prefix)?;
+    let has_expressions = segments.iter().any(|s| !matches!(s, Segment::Literal(_)));
+    let error_segments = match error_output_prefix {
+        Some(text) => {
+            let segs = parse(text, PrefixField::ErrorOutputPrefix)?;
+            let uses_expressions = segs.iter().any(|s| !matches!(s, Segment::Literal(_)));
+            if uses_expressions && !segs.contains(&Segment::ErrorOutputType) {
+                return Err(FirehoseError::invalid_argument(
+                    "ErrorOutputPrefix: a prefix with expressions must contain at least one !{firehose:error-output-type} expression.",
+                ));
+            }
+            Some(segs)
+        }
+        None => None,
+    };
+    if has_expressions && error_segments.is_none() {
+        return Err(FirehoseError::invalid_argument(
+            "ErrorOutputPrefix cannot be null or empty when Prefix contains expressions.",
+        ));
+    }
+    if !segments.iter().any(|s| matches!(s, Segment::Timestamp(_))) {
+        segments.push(Segment::Timestamp(
+            parse_time_format(DEFAULT_TIMESTAMP_FORMAT, PrefixField::Prefix).expect("default format parses"),
+        ));
+    }
+    for (segs, field) in
+        [(Some(&segments), PrefixField::Prefix), (error_segments.as_ref(), PrefixField::ErrorOutputPrefix)]
+    {
+        if let Some(segs) = segs {
+            if max_evaluated_len(segs) > PREFIX_MAX_EVALUATED_CHARS {
+                return Err(FirehoseError::invalid_argument(format!(
+                    "{}: the evaluated prefix can be longer than {PREFIX_MAX_EVALUATED_CHARS} characters.",
+                    field.name()
+                )));
+            }
+        }
+    }
+    Ok(Prefixes { prefix: segments, error_output_prefix: error_segments })
+}
+
+/// The longest text the segments can evaluate to.
+pub fn max_evaluated_len(segments: &[Segment]) -> usize {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(text) => text.chars().count(),
+            Segment::RandomString => RANDOM_STRING_CHARS,
+            Segment::ErrorOutputType => ERROR_OUTPUT_TYPES.iter().map(|t| t.len()).max().unwrap_or(0),
+            Segment::Timestamp(tokens) => tokens
+                .iter()
+                .map(|t| match t {
+                    TimeToken::Year => 4,
+                    TimeToken::Literal(text) => text.chars().count(),
+                    _ => 2,
+                })
+                .sum(),
+        })
+        .sum()
+}
+
+/// UTC calendar parts of an instant: (year, month, day, hour, minute, second).
+pub fn utc_parts(ms: EpochMillis) -> (i64, u32, u32, u64, u64, u64) {
+    let secs = ms / 1000;
+    let (y, mo, d) = civil_from_days((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    (y, mo, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+pub fn format_time(tokens: &[TimeToken], ms: EpochMillis) -> String {
+    let (y, mo, d, h, mi, s) = utc_parts(ms);
+    let mut out = String::new();
+    for t in tokens {
+        match t {
+            TimeToken::Year => out.push_str(&format!("{y:04}")),
+            TimeToken::Month => out.push_str(&format!("{mo:02}")),
+            TimeToken::Day => out.push_str(&format!("{d:02}")),
+            TimeToken::Hour => out.push_str(&format!("{h:02}")),
+            TimeToken::Minute => out.push_str(&format!("{mi:02}")),
+            TimeToken::Second => out.push_str(&format!("{s:02}")),
+            TimeToken::Literal(text) => out.push_str(text),
+        }
+    }
+    out
+}
+
+const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// `len` characters from [A-Za-z0-9], from the engine's seeded generator.
+pub fn random_string(rng: &mut Pcg64Mcg, len: usize) -> String {
+    (0..len).map(|_| ALPHANUMERIC[rng.random_range(0..ALPHANUMERIC.len())] as char).collect()
+}
+
+/// A version-4-shaped UUID from the seeded generator (as in the object names Firehose writes).
+pub fn uuid(rng: &mut Pcg64Mcg) -> String {
+    let mut b: [u8; 16] = rng.random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// Evaluates a prefix at `arrival_ms` (the oldest record's arrival).
+pub fn evaluate(segments: &[Segment], arrival_ms: EpochMillis, rng: &mut Pcg64Mcg, error_type: Option<&str>) -> String {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            Segment::Literal(text) => out.push_str(text),
+            Segment::Timestamp(tokens) => out.push_str(&format_time(tokens, arrival_ms)),
+            Segment::RandomString => out.push_str(&random_string(rng, RANDOM_STRING_CHARS)),
+            Segment::ErrorOutputType => out.push_str(error_type.unwrap_or("")),
+        }
+    }
+    out
+}
+
+/// `<evaluated prefix><stream name>-<version>-<yyyy>-<MM>-<dd>-<HH>-<mm>-<ss>-<uuid><ext>` (FACTS §2).
+pub fn object_key(
+    evaluated_prefix: &str,
+    stream: &str,
+    version: u64,
+    arrival_ms: EpochMillis,
+    uuid: &str,
+    extension: &str,
+) -> String {
+    let (y, mo, d, h, mi, s) = utc_parts(arrival_ms);
+    format!("{evaluated_prefix}{stream}-{version}-{y:04}-{mo:02}-{d:02}-{h:02}-{mi:02}-{s:02}-{uuid}{extension}")
+}
