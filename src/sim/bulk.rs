@@ -22,8 +22,8 @@ use crate::sim::{Sandbox, TICK_MS};
 /// only over a longer span (say 0.01 records/s) is fast-forwarded tick by tick.
 pub const MAX_PERIOD_TICKS: u64 = 600;
 
-/// The most records a drained sample period is made long enough to hold (see `start_attempt`).
-pub const DRAINED_SAMPLE_RECORDS: u64 = 10_000;
+/// How many records a sample period is made long enough to hold (see `start_attempt`).
+pub const SAMPLE_RECORDS: u64 = 10_000;
 
 /// Sample periods tried as they come before one starts with the burst allowance used up.
 pub const PLAIN_ATTEMPTS: u32 = 1;
@@ -90,17 +90,14 @@ impl Sandbox {
             self.bulk_failures = (target_ms, 0);
         }
         let drained = self.bulk_failures.1 >= PLAIN_ATTEMPTS;
-        // A drained sample loses what unevenness within the period exceeds the refill; a longer period
-        // evens more of it out (within it, a quiet tick saves allowance for a busy one). So it is made as
-        // long as `DRAINED_SAMPLE_RECORDS` allow, up to `MAX_PERIOD_TICKS`.
-        let period_ticks = if drained {
-            let rate: f64 = self.producers.iter().filter(|e| e.producer.is_active()).map(|e| e.producer.config().rate_records_per_sec.max(0.0)).sum();
-            let per_base = (rate * (base_ticks * TICK_MS) as f64 / 1_000.0).max(1.0);
-            let fit = ((DRAINED_SAMPLE_RECORDS as f64 / per_base).floor() as u64).clamp(1, (MAX_PERIOD_TICKS / base_ticks).max(1));
-            base_ticks * fit
-        } else {
-            base_ticks
-        };
+        // The sample is repeated as it is, so a short one would fix chance unevenness for the whole span
+        // (one shard drawing 10% more keys in one tick would do so for a day); and a drained one loses
+        // what unevenness within it exceeds the refill. So the period is made as long as
+        // `SAMPLE_RECORDS` allow, up to `MAX_PERIOD_TICKS`, in whole base periods.
+        let rate: f64 = self.producers.iter().filter(|e| e.producer.is_active()).map(|e| e.producer.config().rate_records_per_sec.max(0.0)).sum();
+        let per_base = (rate * (base_ticks * TICK_MS) as f64 / 1_000.0).max(1.0);
+        let fit = ((SAMPLE_RECORDS as f64 / per_base).floor() as u64).clamp(1, (MAX_PERIOD_TICKS / base_ticks).max(1));
+        let period_ticks = base_ticks * fit;
         let mut streams = Vec::new();
         for name in names {
             self.service.engine.probe(&name).filter(|p| p.replicable)?;
@@ -192,7 +189,9 @@ impl Sandbox {
             // A backlog that shrank fed the period from earlier periods: repeating it would send records
             // that were never generated. A full backlog stays full.
             let backlog_kept = now.pending == before.pending || (now.pending >= before.pending && now.pending >= MAX_PENDING_RECORDS / 2);
-            (now.carry - before.carry).abs() < 1e-9 && backlog_kept && now.enabled == before.enabled
+            // A shard-map refresh (ListShards) is a one-off: a period holding one is not typical.
+            let no_one_offs = now.totals.list_shards_calls == before.totals.list_shards_calls;
+            (now.carry - before.carry).abs() < 1e-9 && backlog_kept && no_one_offs && now.enabled == before.enabled
         });
         if !producers_same {
             return false;

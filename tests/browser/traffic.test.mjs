@@ -70,6 +70,18 @@ test('a hot-key producer is throttled, and a split ends the throttling', async (
     assert.match(await card.getByTestId('p-last-second').innerText(), /^1,600 accepted, 0 throttled$/);
     assert.equal(await card.getByTestId('p-throttling').count(), 0);
     await screenshot(page, 'producer-after-split.png');
+
+    // Fast-forward an hour of this steady traffic: it is sampled and repeated (the clock bar says so),
+    // and the producer's counts move by an hour's worth, still without throttling.
+    const acceptedBefore = await number(card.getByTestId('p-accepted'));
+    await page.locator('#clock-ff-1h').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="ff-progress"]'), null, { timeout: 60_000 });
+    assert.match(await page.getByTestId('ff-rate').innerText(), /steady traffic: a \d+ ms sample repeated [\d,]+×/);
+    const gained = (await number(card.getByTestId('p-accepted'))) - acceptedBefore;
+    assert.ok(Math.abs(gained - 1600 * 3600) <= 1600 * 2, `an hour at 1,600 records/s, got ${gained}`);
+    assert.equal(await number(card.getByTestId('p-throttled')), after, 'still no throttling');
+    assert.match(await card.getByTestId('p-last-second').innerText(), /^1,600 accepted, 0 throttled$/);
+    await screenshot(page, 'producer-after-fast-forward.png');
     assertNoProblems(problems);
   } finally {
     await browser.close();
