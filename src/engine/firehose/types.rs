@@ -55,6 +55,7 @@ impl DeliveryStreamType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BufferingHints {
+    #[serde(rename = "SizeInMBs")]
     pub size_in_mbs: Option<u32>,
     pub interval_in_seconds: Option<u32>,
 }
@@ -63,6 +64,7 @@ pub struct BufferingHints {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResolvedBufferingHints {
+    #[serde(rename = "SizeInMBs")]
     pub size_in_mbs: u32,
     pub interval_in_seconds: u32,
 }
