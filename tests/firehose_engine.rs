@@ -169,7 +169,11 @@ fn destination_validation_errors() {
         buffering_hints: Some(BufferingHints { size_in_mbs: Some(5), interval_in_seconds: None }),
         ..s3_config()
     };
-    assert_err(c(half), FirehoseErrorKind::InvalidArgument, "BufferingHints: SizeInMBs and IntervalInSeconds must be specified together.");
+    assert_err(
+        c(half),
+        FirehoseErrorKind::InvalidArgument,
+        "BufferingHints: SizeInMBs and IntervalInSeconds must be specified together.",
+    );
     let bad_bucket = ExtendedS3DestinationConfiguration { bucket_arn: "lab-bucket".into(), ..s3_config() };
     assert_err(
         c(bad_bucket),
@@ -274,7 +278,10 @@ fn update_destination_bumps_version_merges_and_checks_version() {
         buffering_hints: Some(BufferingHints { size_in_mbs: Some(200), interval_in_seconds: Some(60) }),
         ..Default::default()
     };
-    assert_eq!(e.update_destination("orders", "2", DESTINATION_ID, bad).unwrap_err().kind, FirehoseErrorKind::Validation);
+    assert_eq!(
+        e.update_destination("orders", "2", DESTINATION_ID, bad).unwrap_err().kind,
+        FirehoseErrorKind::Validation
+    );
     assert_eq!(e.describe_delivery_stream("orders").unwrap().version_id, "2");
 }
 
@@ -562,7 +569,8 @@ fn key_after_one_record(dest: ExtendedS3DestinationConfiguration, at_ms: u64) ->
 const T_0306: u64 = 1_772_600_760_000;
 
 fn split_key(key: &str) -> (String, String) {
-    let (prefix, name) = key.rsplit_once('/').map(|(p, n)| (format!("{p}/"), n.to_string())).unwrap_or((String::new(), key.to_string()));
+    let (prefix, name) =
+        key.rsplit_once('/').map(|(p, n)| (format!("{p}/"), n.to_string())).unwrap_or((String::new(), key.to_string()));
     (prefix, name)
 }
 
@@ -592,7 +600,10 @@ fn default_key_format() {
 #[test]
 fn custom_prefix_without_timestamp_gets_one_appended() {
     // FACTS.md §2 "A prefix without a timestamp expression gets !{timestamp:yyyy/MM/dd/HH/} appended".
-    let key = key_after_one_record(ExtendedS3DestinationConfiguration { prefix: Some("logs/".into()), ..with_hints(5, 60) }, T_0306);
+    let key = key_after_one_record(
+        ExtendedS3DestinationConfiguration { prefix: Some("logs/".into()), ..with_hints(5, 60) },
+        T_0306,
+    );
     assert!(key.starts_with("logs/2026/03/04/05/orders-1-2026-03-04-05-06-05-"), "{key}");
 }
 
@@ -729,7 +740,8 @@ fn same_seed_same_keys() {
 // ---------------------------------------------------------------- compression, read back by standard readers
 
 fn delivered_with(format: CompressionFormat, records: &[Vec<u8>]) -> (Vec<u8>, Vec<u8>) {
-    let mut e = engine_with(ExtendedS3DestinationConfiguration { compression_format: Some(format), ..with_hints(5, 60) });
+    let mut e =
+        engine_with(ExtendedS3DestinationConfiguration { compression_format: Some(format), ..with_hints(5, 60) });
     for batch in records.chunks(500) {
         assert_eq!(e.put_record_batch("orders", batch).unwrap().failed_put_count, 0);
     }
@@ -861,6 +873,12 @@ fn metrics_per_second() {
     assert_eq!(p.delivery_to_s3_records, 2);
     assert_eq!(p.delivery_to_s3_bytes, 5);
     assert_eq!(p.data_freshness_ms_max, 60_000);
+    // Every second in between has its freshness, growing by a second each second.
+    for k in 1..59u64 {
+        let sec = (t0 + k * 1000) / 1000;
+        let expected = (sec * 1000 + 999 - t0).min(60_000);
+        assert_eq!(s.metrics.get(sec).unwrap().data_freshness_ms_max, expected, "second {k}");
+    }
     // Nothing left undelivered: no freshness afterwards.
     e.advance_by(5_000);
     let s = e.delivery_stream("orders").unwrap();
@@ -869,7 +887,8 @@ fn metrics_per_second() {
 
 #[test]
 fn metric_history_is_bounded() {
-    let mut e = FirehoseEngine::new(FirehoseConfig { metric_series_seconds: 5, transition_ms: 0, ..Default::default() }, START);
+    let mut e =
+        FirehoseEngine::new(FirehoseConfig { metric_series_seconds: 5, transition_ms: 0, ..Default::default() }, START);
     e.create_delivery_stream(create_input("orders", with_hints(5, 900))).unwrap();
     e.advance_by(0);
     for _ in 0..20 {

@@ -175,3 +175,30 @@ pub fn hadoop_snappy(data: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_round_trip() {
+        for f in CompressionFormat::ALL {
+            assert_eq!(CompressionFormat::from_wire(f.wire_name()), Some(f));
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.wire_name()));
+        }
+        assert_eq!(CompressionFormat::from_wire("gzip"), None);
+    }
+
+    #[test]
+    fn empty_input_still_makes_valid_containers() {
+        assert_eq!(&gzip(b"")[..2], &[0x1f, 0x8b]);
+        assert_eq!(&zip_single(b"", "e", 0)[..4], b"PK\x03\x04");
+        assert!(hadoop_snappy(b"").is_empty());
+    }
+
+    #[test]
+    fn dos_dates() {
+        // 2026-03-04T05:06:07Z → date (46 << 9 | 3 << 5 | 4), time (5 << 11 | 6 << 5 | 3).
+        assert_eq!(dos_time_date(1_772_600_767_000), ((5 << 11) | (6 << 5) | 3, (46 << 9) | (3 << 5) | 4));
+    }
+}

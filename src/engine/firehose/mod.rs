@@ -25,7 +25,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::streams::throttle::TokenBucket;
-use crate::engine::time::{EpochMillis, MILLIS_PER_SECOND};
+use crate::engine::time::{second_of, EpochMillis, MILLIS_PER_SECOND};
 use compress::CompressionFormat;
 use error::{FirehoseError, FirehoseErrorKind, FirehoseResult};
 use limits::*;
@@ -219,7 +219,14 @@ pub struct FirehoseEngine {
 impl FirehoseEngine {
     pub fn new(config: FirehoseConfig, start_ms: EpochMillis) -> Self {
         let rng = Pcg64Mcg::seed_from_u64(config.seed);
-        FirehoseEngine { config, now_ms: start_ms, rng, streams: BTreeMap::new(), s3: S3Store::default(), deliveries: VecDeque::new() }
+        FirehoseEngine {
+            config,
+            now_ms: start_ms,
+            rng,
+            streams: BTreeMap::new(),
+            s3: S3Store::default(),
+            deliveries: VecDeque::new(),
+        }
     }
 
     pub fn now_ms(&self) -> EpochMillis {
@@ -249,6 +256,7 @@ impl FirehoseEngine {
     /// ACTIVE, DELETING → removed, interval flushes (interval 0: on this advance). Never runs back.
     pub fn advance_to(&mut self, target_ms: EpochMillis) {
         while let Some((due, name, is_transition)) = self.next_due(target_ms) {
+            self.sample_freshness(due);
             self.now_ms = self.now_ms.max(due);
             if is_transition {
                 self.complete_transition(&name);
@@ -256,12 +264,26 @@ impl FirehoseEngine {
                 self.flush(&name, FlushReason::Interval);
             }
         }
+        self.sample_freshness(target_ms);
         self.now_ms = self.now_ms.max(target_ms);
-        let now = self.now_ms;
+    }
+
+    /// DeliveryToS3.DataFreshness for every second from now to `to_ms` in which a stream holds
+    /// undelivered records: the age of its oldest one at the end of that second (or at `to_ms`). Only
+    /// the seconds the series keeps are filled, so a long advance costs at most the series length.
+    fn sample_freshness(&mut self, to_ms: EpochMillis) {
+        let from_ms = self.now_ms;
+        if to_ms < from_ms {
+            return;
+        }
         for stream in self.streams.values_mut() {
-            if let Some(oldest) = stream.buffer.oldest_arrival_ms() {
-                let p = stream.metrics.at(now);
-                p.data_freshness_ms_max = p.data_freshness_ms_max.max(now - oldest);
+            let Some(oldest) = stream.buffer.oldest_arrival_ms() else { continue };
+            let last = second_of(to_ms);
+            let first = second_of(from_ms).max(last.saturating_sub(stream.metrics.capacity_seconds() as u64));
+            for sec in first..=last {
+                let at = (sec * MILLIS_PER_SECOND + MILLIS_PER_SECOND - 1).min(to_ms).max(from_ms);
+                let p = stream.metrics.at(at);
+                p.data_freshness_ms_max = p.data_freshness_ms_max.max(at.saturating_sub(oldest));
             }
         }
     }
@@ -312,11 +334,9 @@ impl FirehoseEngine {
                     "KinesisStreamSourceConfiguration is required when DeliveryStreamType is KinesisStreamAsSource.",
                 ))
             }
-            (DeliveryStreamType::DirectPut, Some(_)) => {
-                return Err(FirehoseError::invalid_argument(
-                    "KinesisStreamSourceConfiguration is only allowed when DeliveryStreamType is KinesisStreamAsSource.",
-                ))
-            }
+            (DeliveryStreamType::DirectPut, Some(_)) => return Err(FirehoseError::invalid_argument(
+                "KinesisStreamSourceConfiguration is only allowed when DeliveryStreamType is KinesisStreamAsSource.",
+            )),
             (DeliveryStreamType::DirectPut, None) => None,
         };
         let Some(dest) = input.extended_s3_destination_configuration else {
@@ -527,7 +547,11 @@ impl FirehoseEngine {
 
     /// PutRecordBatch: 1–500 records, 4 MiB in all, each ≤ 1,000 KiB (FACTS §2). Responses align with
     /// the request; records over the Direct PUT quota fail one by one with ServiceUnavailableException.
-    pub fn put_record_batch<D: AsRef<[u8]>>(&mut self, name: &str, records: &[D]) -> FirehoseResult<PutRecordBatchOutput> {
+    pub fn put_record_batch<D: AsRef<[u8]>>(
+        &mut self,
+        name: &str,
+        records: &[D],
+    ) -> FirehoseResult<PutRecordBatchOutput> {
         self.writable(name)?;
         if records.is_empty() {
             return Err(FirehoseError::validation("records", "Member must have length greater than or equal to 1"));
@@ -570,7 +594,11 @@ impl FirehoseEngine {
                 continue;
             }
             let record_id = self.accept(name, data);
-            responses.push(PutRecordBatchResponseEntry { record_id: Some(record_id), error_code: None, error_message: None });
+            responses.push(PutRecordBatchResponseEntry {
+                record_id: Some(record_id),
+                error_code: None,
+                error_message: None,
+            });
         }
         Ok(PutRecordBatchOutput { failed_put_count: failed, encrypted: false, request_responses: responses })
     }
@@ -590,7 +618,11 @@ impl FirehoseEngine {
             self.flush(name, FlushReason::Size);
         }
         let stream = self.streams.get_mut(name).expect("still there");
-        stream.buffer.records.push(BufferedRecord { record_id: record_id.clone(), data: data.to_vec(), arrival_ms: now });
+        stream.buffer.records.push(BufferedRecord {
+            record_id: record_id.clone(),
+            data: data.to_vec(),
+            arrival_ms: now,
+        });
         stream.buffer.bytes += len;
         if stream.buffer.bytes >= stream.size_limit_bytes() {
             self.flush(name, FlushReason::Size);
@@ -697,7 +729,10 @@ fn validate_name(name: &str) -> FirehoseResult<()> {
         return Err(FirehoseError::validation(FIELD, "Member must have length less than or equal to 64"));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
-        return Err(FirehoseError::validation(FIELD, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"));
+        return Err(FirehoseError::validation(
+            FIELD,
+            "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+        ));
     }
     Ok(())
 }
@@ -710,9 +745,9 @@ fn valid_role_arn(arn: &str) -> bool {
     let (account, role) = after.split_at(after.len().min(12));
     account.len() == 12
         && account.chars().all(|c| c.is_ascii_digit())
-        && role.strip_prefix(":role/").is_some_and(|r| {
-            !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-/".contains(c))
-        })
+        && role
+            .strip_prefix(":role/")
+            .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-/".contains(c)))
 }
 
 fn validate_kinesis_source(src: &KinesisStreamSourceConfiguration) -> FirehoseResult<()> {

@@ -333,3 +333,45 @@ pub fn object_key(
     let (y, mo, d, h, mi, s) = utc_parts(arrival_ms);
     format!("{evaluated_prefix}{stream}-{version}-{y:04}-{mo:02}-{d:02}-{h:02}-{mi:02}-{s:02}-{uuid}{extension}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn time_format_tokens_and_literals() {
+        let t = parse_time_format("yyyy-MM-dd'T'HH:mm:ss''-", PrefixField::Prefix).unwrap();
+        // 2026-03-04T05:06:07Z
+        assert_eq!(format_time(&t, 1_772_600_767_000), "2026-03-04T05:06:07'-");
+        assert!(parse_time_format("yyy", PrefixField::Prefix).is_err());
+        assert!(parse_time_format("'open", PrefixField::Prefix).is_err());
+        assert!(parse_time_format("", PrefixField::Prefix).is_err());
+    }
+
+    #[test]
+    fn default_prefix_is_hourly_utc() {
+        // FACTS.md §2 "default prefix YYYY/MM/dd/HH/ in UTC".
+        let p = validate(None, None).unwrap();
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        assert_eq!(evaluate(&p.prefix, 1_772_600_767_000, &mut rng, None), "2026/03/04/05/");
+        assert_eq!(max_evaluated_len(&p.prefix), 14);
+    }
+
+    #[test]
+    fn error_output_type_evaluates() {
+        let p = validate(Some("ok/"), Some("fail/!{firehose:error-output-type}/!{timestamp:yyyy}/")).unwrap();
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let e = p.error_output_prefix.unwrap();
+        assert_eq!(evaluate(&e, 0, &mut rng, Some("processing-failed")), "fail/processing-failed/1970/");
+    }
+
+    #[test]
+    fn uuid_shape() {
+        let mut rng = Pcg64Mcg::seed_from_u64(7);
+        let u = uuid(&mut rng);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+    }
+}
