@@ -120,10 +120,12 @@ impl FrameLoop {
     }
 }
 
-/// A sample period in words: milliseconds below a second.
+/// A sample period in words: milliseconds below a second, tenths of a second below a minute.
 fn period_text(ms: EpochMillis) -> String {
     if ms < 1_000 {
         format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{:.1} s", ms as f64 / 1_000.0)
     } else {
         human_duration(ms)
     }
