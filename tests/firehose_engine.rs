@@ -645,9 +645,11 @@ fn prefix_validation_errors() {
     // FACTS.md §2 "!{firehose:error-output-type} (only in ErrorOutputPrefix)"; "a custom ErrorOutputPrefix
     // must contain the error-output-type expression; 512 chars max".
     let mut e = FirehoseEngine::new(FirehoseConfig::default(), START);
+    let mut n = 0;
     let mut c = |prefix: Option<&str>, error: Option<&str>| {
+        n += 1;
         e.create_delivery_stream(create_input(
-            "p",
+            &format!("p{n}"),
             ExtendedS3DestinationConfiguration {
                 prefix: prefix.map(String::from),
                 error_output_prefix: error.map(String::from),
@@ -698,6 +700,14 @@ fn prefix_validation_errors() {
         "Prefix: the evaluated prefix can be longer than 512 characters.",
     );
     assert_eq!(c(Some(&"a".repeat(1025)), None).unwrap_err().kind, FirehoseErrorKind::Validation);
+    // ErrorOutputPrefix: the longest error-output-type, "AmazonOpenSearchService-failed", is 30 characters.
+    let eop = |n: usize| format!("{}!{{firehose:error-output-type}}", "e".repeat(n));
+    assert!(c(Some("ok/"), Some(&eop(482))).is_ok());
+    assert_err(
+        c(Some("ok/"), Some(&eop(483))),
+        FirehoseErrorKind::InvalidArgument,
+        "ErrorOutputPrefix: the evaluated prefix can be longer than 512 characters.",
+    );
 }
 
 #[test]

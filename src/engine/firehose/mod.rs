@@ -656,16 +656,18 @@ impl FirehoseEngine {
             data.extend_from_slice(&r.data);
             data.extend_from_slice(delimiter);
         }
+        // Validated when configured; a tampered save falls back to the default prefix rather than panic.
         let segments = prefix::validate(dest.prefix.as_deref(), dest.error_output_prefix.as_deref())
-            .expect("validated when configured")
-            .prefix;
+            .or_else(|_| prefix::validate(None, None))
+            .map(|p| p.prefix)
+            .unwrap_or_default();
         let evaluated = prefix::evaluate(&segments, oldest, &mut self.rng, None);
         let uuid = prefix::uuid(&mut self.rng);
         let format = dest.compression_format;
         let key = prefix::object_key(&evaluated, name, version, oldest, &uuid, format.extension());
         let entry_name = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".zip").to_string();
         let stored = compress::compress(format, &data, &entry_name, now);
-        let bucket = s3::bucket_name(&dest.bucket_arn).expect("validated when configured").to_string();
+        let bucket = s3::bucket_name(&dest.bucket_arn).unwrap_or(&dest.bucket_arn).to_string();
         let stored_bytes = stored.len() as u64;
         self.s3.put(
             &bucket,

@@ -21,9 +21,17 @@ use super::limits::{PREFIX_MAX_CHARS, PREFIX_MAX_EVALUATED_CHARS, RANDOM_STRING_
 use crate::engine::streams::error::civil_from_days;
 use crate::engine::time::EpochMillis;
 
-/// The error-output types Firehose writes (AWS custom-prefix page); the longest bounds evaluated length.
-pub const ERROR_OUTPUT_TYPES: [&str; 5] =
-    ["processing-failed", "elasticsearch-failed", "splunk-failed", "format-conversion-failed", "http-endpoint-failed"];
+/// The error-output types Firehose writes (AWS custom-prefix page, current list: OpenSearch failures are
+/// `AmazonOpenSearchService-failed`, older pages say `elasticsearch-failed`); the longest bounds the
+/// evaluated length.
+pub const ERROR_OUTPUT_TYPES: [&str; 6] = [
+    "processing-failed",
+    "AmazonOpenSearchService-failed",
+    "elasticsearch-failed",
+    "splunk-failed",
+    "format-conversion-failed",
+    "http-endpoint-failed",
+];
 
 /// What `!{timestamp:…}` is appended when a prefix has no timestamp expression.
 pub const DEFAULT_TIMESTAMP_FORMAT: &str = "yyyy/MM/dd/HH/";
