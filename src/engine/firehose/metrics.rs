@@ -45,7 +45,7 @@ impl FirehoseMetricSeries {
         let is_current = self.points.back().is_some_and(|(s, _)| *s >= second);
         if !is_current {
             self.points.push_back((second, FirehoseMetricPoint::default()));
-            while self.points.len() > self.capacity_seconds {
+            while self.points.len() > self.capacity_seconds.max(1) {
                 self.points.pop_front();
             }
         }

@@ -99,26 +99,32 @@ impl Default for FirehoseConfig {
     }
 }
 
-/// A record waiting in a buffer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BufferedRecord {
-    pub record_id: String,
-    #[serde(with = "crate::engine::firehose::s3::base64_bytes")]
-    pub data: Vec<u8>,
-    pub arrival_ms: EpochMillis,
-}
-
-/// One delivery stream's buffer (one per stream; per partition once dynamic partitioning exists).
+/// One delivery stream's buffer (one per stream; per partition once dynamic partitioning exists). It
+/// holds the bytes exactly as they will be written (records concatenated, delimiters appended), not one
+/// allocation per record, so a 128 MiB buffer of small records costs 128 MiB.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Buffer {
-    pub records: Vec<BufferedRecord>,
-    /// Bytes as they will be written, before compression (data plus any appended delimiters).
-    pub bytes: u64,
+    #[serde(with = "crate::engine::firehose::s3::base64_bytes")]
+    pub data: Vec<u8>,
+    pub records: u64,
+    /// Arrival of the oldest buffered record (the object's timestamps come from it).
+    pub oldest_arrival_ms: Option<EpochMillis>,
+    pub first_record_id: Option<String>,
+    pub last_record_id: Option<String>,
 }
 
 impl Buffer {
     pub fn oldest_arrival_ms(&self) -> Option<EpochMillis> {
-        self.records.first().map(|r| r.arrival_ms)
+        self.oldest_arrival_ms
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records == 0
+    }
+
+    /// Bytes as they will be written, before compression.
+    pub fn bytes(&self) -> u64 {
+        self.data.len() as u64
     }
 }
 
@@ -197,7 +203,11 @@ pub struct Delivery {
     pub stream: String,
     pub bucket: String,
     pub key: String,
-    pub record_ids: Vec<String>,
+    /// The delivered records: `records` consecutive accepted records of the stream, from the first to
+    /// the last id (a stream's records reach S3 in the order they were accepted).
+    pub records: u64,
+    pub first_record_id: String,
+    pub last_record_id: String,
     /// Bytes before compression, and as stored.
     pub bytes: u64,
     pub stored_bytes: u64,
@@ -613,18 +623,20 @@ impl FirehoseEngine {
         let p = stream.metrics.at(now);
         p.incoming_bytes += data.len() as u64;
         p.incoming_records += 1;
-        let over = stream.buffer.bytes + len > stream.size_limit_bytes();
-        if over && !stream.buffer.records.is_empty() {
+        let over = stream.buffer.bytes() + len > stream.size_limit_bytes();
+        if over && !stream.buffer.is_empty() {
             self.flush(name, FlushReason::Size);
         }
         let stream = self.streams.get_mut(name).expect("still there");
-        stream.buffer.records.push(BufferedRecord {
-            record_id: record_id.clone(),
-            data: data.to_vec(),
-            arrival_ms: now,
-        });
-        stream.buffer.bytes += len;
-        if stream.buffer.bytes >= stream.size_limit_bytes() {
+        let delimiter = stream.delimiter();
+        let buffer = &mut stream.buffer;
+        buffer.data.extend_from_slice(data);
+        buffer.data.extend_from_slice(delimiter);
+        buffer.records += 1;
+        buffer.oldest_arrival_ms.get_or_insert(now);
+        buffer.first_record_id.get_or_insert_with(|| record_id.clone());
+        buffer.last_record_id = Some(record_id.clone());
+        if stream.buffer.bytes() >= stream.size_limit_bytes() {
             self.flush(name, FlushReason::Size);
         }
         record_id
@@ -643,19 +655,14 @@ impl FirehoseEngine {
     fn flush(&mut self, name: &str, reason: FlushReason) {
         let now = self.now_ms;
         let Some(stream) = self.streams.get_mut(name) else { return };
-        if stream.buffer.records.is_empty() {
+        if stream.buffer.is_empty() {
             return;
         }
         let buffer = std::mem::take(&mut stream.buffer);
-        let delimiter = stream.delimiter();
         let dest = stream.destination.clone();
         let version = stream.version_id;
-        let oldest = buffer.records[0].arrival_ms;
-        let mut data = Vec::with_capacity(buffer.bytes as usize);
-        for r in &buffer.records {
-            data.extend_from_slice(&r.data);
-            data.extend_from_slice(delimiter);
-        }
+        let oldest = buffer.oldest_arrival_ms.unwrap_or(now);
+        let data = buffer.data;
         // Validated when configured; a tampered save falls back to the default prefix rather than panic.
         let segments = prefix::validate(dest.prefix.as_deref(), dest.error_output_prefix.as_deref())
             .or_else(|_| prefix::validate(None, None))
@@ -683,14 +690,16 @@ impl FirehoseEngine {
         let p = stream.metrics.at(now);
         p.delivery_to_s3_attempts += 1;
         p.delivery_to_s3_success += 1;
-        p.delivery_to_s3_records += buffer.records.len() as u64;
+        p.delivery_to_s3_records += buffer.records;
         p.delivery_to_s3_bytes += data.len() as u64;
         p.data_freshness_ms_max = p.data_freshness_ms_max.max(now - oldest);
         self.deliveries.push_back(Delivery {
             stream: name.to_string(),
             bucket,
             key,
-            record_ids: buffer.records.into_iter().map(|r| r.record_id).collect(),
+            records: buffer.records,
+            first_record_id: buffer.first_record_id.unwrap_or_default(),
+            last_record_id: buffer.last_record_id.unwrap_or_default(),
             bytes: data.len() as u64,
             stored_bytes,
             delivered_ms: now,
