@@ -327,11 +327,37 @@ impl RecordLog {
 
 /// Saved as one list: plain records as themselves (the format before replicas existed, so older saves
 /// still load) and each replica as `{"replica": {...}}`.
-#[derive(Serialize, Deserialize)]
-#[serde(untagged)]
 enum Item {
     Record(StoredRecord),
-    Replica { replica: Replica },
+    Replica(Replica),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplicaItem {
+    replica: Replica,
+}
+
+/// An array is a record, an object a replica; each then keeps its own precise errors (an untagged enum
+/// would only say that nothing matched).
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct ItemVisitor;
+        impl<'de> serde::de::Visitor<'de> for ItemVisitor {
+            type Value = Item;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record (an array) or a replica (an object)")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Item, A::Error> {
+                StoredRecord::deserialize(SeqAccessDeserializer::new(seq)).map(Item::Record)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                ReplicaItem::deserialize(MapAccessDeserializer::new(map)).map(|r| Item::Replica(r.replica))
+            }
+        }
+        d.deserialize_any(ItemVisitor)
+    }
 }
 
 #[derive(Serialize)]
@@ -359,7 +385,7 @@ impl<'de> Deserialize<'de> for RecordLog {
         for item in items {
             match item {
                 Item::Record(r) => log.push(r),
-                Item::Replica { replica } => log.push_replica(replica),
+                Item::Replica(replica) => log.push_replica(replica),
             }
         }
         Ok(log)
