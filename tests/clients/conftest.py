@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import kutil  # noqa: E402  (helpers shared by the test modules)
 
 REPO = Path(__file__).resolve().parents[2]
-BINARY = REPO / "target" / "release" / "kinesis-endpoint"
+# Where cargo puts it: CARGO_TARGET_DIR when set (relative to the repo, as cargo reads it), else target/.
+BINARY = (REPO / os.environ.get("CARGO_TARGET_DIR", "target")) / "release" / "kinesis-endpoint"
 ACCOUNT = kutil.ACCOUNT
 REGION = kutil.REGION
 
