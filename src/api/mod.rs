@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod eventstream;
+pub mod firehose;
 pub mod kinesis;
 pub mod model;
 pub mod observe;

@@ -31,6 +31,18 @@ pub fn kinesis() -> &'static ServiceModel {
     })
 }
 
+/// The Amazon Data Firehose model (API 2015-08-04), embedded the same way.
+const FIREHOSE_MODEL_JSON: &str = include_str!("../../models/firehose.json");
+
+/// The Firehose model, parsed on first use (see `kinesis()` for why a failure here panics).
+pub fn firehose() -> &'static ServiceModel {
+    static MODEL: OnceLock<ServiceModel> = OnceLock::new();
+    MODEL.get_or_init(|| match ServiceModel::from_json(FIREHOSE_MODEL_JSON) {
+        Ok(model) => model,
+        Err(err) => panic!("embedded models/firehose.json is not a valid service model: {err}"),
+    })
+}
+
 /// Why a model text could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelError(pub String);
