@@ -1,6 +1,8 @@
 //! The native endpoint: the same engine and API layer as the web app, served over HTTP on 127.0.0.1
 //! so real clients (boto3, the AWS CLI) can be pointed at it. The wall clock drives the engine here;
-//! nothing else differs from the browser.
+//! nothing else differs from the browser. The same port answers Kinesis Data Streams
+//! (`X-Amz-Target: Kinesis_20131202.*`) and Amazon Data Firehose (`Firehose_20150804.*`), each with its
+//! own service over the same account and region.
 //!
 //! `cargo run --release --features endpoint --bin kinesis-endpoint -- --port 4567
 //!  [--shard-limit N] [--transition-ms N] [--no-limits]`
@@ -9,9 +11,11 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use kinesis_lab::api::firehose::{self, FirehoseService};
 use kinesis_lab::api::kinesis::{ApiReply, KinesisService, TARGET_PREFIX};
 use kinesis_lab::api::eventstream;
 use kinesis_lab::engine::streams::types::SubscribeToShardEvent;
+use kinesis_lab::engine::firehose::{DirectPutQuota, FirehoseConfig};
 use kinesis_lab::engine::streams::EngineConfig;
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
@@ -55,6 +59,19 @@ fn wall_ms() -> u64 {
 }
 
 type Shared = Arc<Mutex<KinesisService>>;
+type SharedFirehose = Arc<Mutex<FirehoseService>>;
+
+/// Firehose over the same account, region, transition time and limit switch as Kinesis.
+fn firehose_config(streams: &EngineConfig) -> FirehoseConfig {
+    FirehoseConfig {
+        account_id: streams.account_id.clone(),
+        region: streams.region.clone(),
+        transition_ms: streams.transition_ms,
+        enforce_limits: streams.enforce_limits,
+        direct_put_quota: DirectPutQuota::for_region(&streams.region),
+        ..FirehoseConfig::default()
+    }
+}
 
 fn main() {
     let options = match parse_options() {
@@ -73,6 +90,8 @@ fn main() {
         }
     };
     let service: Shared = Arc::new(Mutex::new(KinesisService::new(options.config.clone(), wall_ms())));
+    let firehose: SharedFirehose =
+        Arc::new(Mutex::new(FirehoseService::new(firehose_config(&options.config), wall_ms())));
     eprintln!(
         "kinesis-endpoint listening on http://{address} (account {}, region {}, shard limit {}, transitions {} ms, limits {})",
         options.config.account_id,
@@ -83,7 +102,8 @@ fn main() {
     );
     for request in server.incoming_requests() {
         let service = service.clone();
-        std::thread::spawn(move || handle(service, request));
+        let firehose = firehose.clone();
+        std::thread::spawn(move || handle(service, firehose, request));
     }
 }
 
@@ -108,7 +128,7 @@ fn json_response(status: u16, body: &serde_json::Value) -> Response<std::io::Cur
     response
 }
 
-fn handle(service: Shared, mut request: Request) {
+fn handle(service: Shared, firehose: SharedFirehose, mut request: Request) {
     if request.method() != &tiny_http::Method::Post {
         let xml = "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n";
         let _ = request.respond(Response::from_string(xml).with_status_code(StatusCode(403)));
@@ -126,7 +146,12 @@ fn handle(service: Shared, mut request: Request) {
         let _ = request.respond(json_response(400, &body));
         return;
     }
-    let reply = {
+    let is_firehose = target.split_once('.').is_some_and(|(prefix, _)| prefix == firehose::TARGET_PREFIX);
+    let reply = if is_firehose {
+        let Ok(mut svc) = firehose.lock() else { return };
+        svc.engine.advance_to(wall_ms());
+        svc.call_target(&target, &body)
+    } else {
         let Ok(mut svc) = service.lock() else { return };
         svc.engine.advance_to(wall_ms());
         if target.starts_with(TARGET_PREFIX) {
