@@ -40,6 +40,8 @@ pub struct ShardOverview {
     pub start: u128,
     pub end: u128,
     pub stored_records: usize,
+    /// Of those, records a fast-forward repeated from a sample (`record_log::Replica`).
+    pub replicated_records: u64,
     pub stored_bytes: u64,
     pub created_ms: EpochMillis,
     pub closed_ms: Option<EpochMillis>,
@@ -102,6 +104,7 @@ pub fn shards(engine: &StreamsEngine, stream: &str) -> Vec<ShardOverview> {
             start: sh.range.start,
             end: sh.range.end,
             stored_records: sh.records.len(),
+            replicated_records: sh.records.replicated_len(),
             stored_bytes: sh.stored_bytes,
             created_ms: sh.created_ms,
             closed_ms: sh.closed_ms,

@@ -82,6 +82,17 @@ test('a hot-key producer is throttled, and a split ends the throttling', async (
     assert.equal(await number(card.getByTestId('p-throttled')), after, 'still no throttling');
     assert.match(await card.getByTestId('p-last-second').innerText(), /^1,600 accepted, 0 throttled$/);
     await screenshot(page, 'producer-after-fast-forward.png');
+
+    // The record browser says which records were repeated, and jumps to the newest page.
+    await page.getByRole('tab', { name: 'Records' }).click();
+    await page.locator('#browse-shard').selectOption('shardId-000000000001');
+    assert.match(await page.getByTestId('browser-replicated').innerText(), /^[\d,]+ of them come from fast-forwarding steady traffic/);
+    await page.getByRole('button', { name: 'Newest ⏭' }).click();
+    assert.match(await page.getByTestId('browser-count').innerText(), /page ([\d,]+) of \1 \(oldest first\)/);
+    const rows = page.getByTestId('browser-row');
+    assert.ok((await rows.count()) > 0);
+    assert.match(await rows.last().locator('td').nth(1).innerText(), /^2026-01-01 01:00:/);
+    await screenshot(page, 'records-after-fast-forward.png');
     assertNoProblems(problems);
   } finally {
     await browser.close();

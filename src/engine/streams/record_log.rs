@@ -254,6 +254,11 @@ impl RecordLog {
         (records_dropped, bytes_dropped)
     }
 
+    /// How many of the records held stand in replicas (repeated by a fast-forward).
+    pub fn replicated_len(&self) -> u64 {
+        self.segments.iter().map(|s| if let Segment::Replica(r) = s { r.len() } else { 0 }).sum()
+    }
+
     /// Bytes (data + partition key) of every record held.
     pub fn bytes(&self) -> u64 {
         self.segments
@@ -436,6 +441,7 @@ mod tests {
         assert_eq!(log.bytes(), log.iter().map(|r| r.billed_bytes()).sum::<u64>());
         assert_eq!(log.bytes(), 3 * 12 + 5 * (12 + 12) + 13);
         assert_eq!(log.back().unwrap().counter, 60);
+        assert_eq!(log.replicated_len(), 10);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub fn RecordBrowser(stream: String) -> impl IntoView {
             observe::shards(&sb.service.engine, &stream_for_ids)
                 .into_iter()
                 .filter(|o| o.stored_records > 0 || o.state == crate::viz::shard_map::ShardState::Open)
-                .map(|o| (o.shard.shard_id, o.stored_records))
+                .map(|o| (o.shard.shard_id, o.stored_records, o.replicated_records))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
@@ -30,9 +30,9 @@ pub fn RecordBrowser(stream: String) -> impl IntoView {
         let ids = shard_ids.get();
         shard
             .get()
-            .filter(|s| ids.iter().any(|(id, _)| id == s))
-            .or_else(|| ids.iter().find(|(_, n)| *n > 0).map(|(id, _)| id.clone()))
-            .or_else(|| ids.first().map(|(id, _)| id.clone()))
+            .filter(|s| ids.iter().any(|(id, _, _)| id == s))
+            .or_else(|| ids.iter().find(|(_, n, _)| *n > 0).map(|(id, _, _)| id.clone()))
+            .or_else(|| ids.first().map(|(id, _, _)| id.clone()))
     });
     let stream_for_page = stream.clone();
     let records = move || {
@@ -48,7 +48,7 @@ pub fn RecordBrowser(stream: String) -> impl IntoView {
                     <label for="browse-shard">"Shard"</label>
                     <select id="browse-shard" on:change=move |ev| { shard.set(Some(event_target_value(&ev))); page.set(0); }
                         prop:value=move || current.get().unwrap_or_default()>
-                        {move || shard_ids.get().into_iter().map(|(id, n)| view! {
+                        {move || shard_ids.get().into_iter().map(|(id, n, _)| view! {
                             <option value=id.clone()>{format!("{id} ({} records)", grouped(n as u64))}</option>
                         }).collect_view()}
                     </select>
@@ -57,11 +57,24 @@ pub fn RecordBrowser(stream: String) -> impl IntoView {
             {move || records().map(|(list, total)| {
                 let pages = total.div_ceil(PAGE_SIZE).max(1);
                 let p = page.get().min(pages - 1);
+                let replicated = current
+                    .get()
+                    .and_then(|id| shard_ids.get().into_iter().find(|(i, _, _)| *i == id).map(|(_, _, r)| r))
+                    .unwrap_or(0);
                 view! {
                     <p class="help" data-testid="browser-count">{format!("{} records stored; page {} of {} (oldest first).", grouped(total as u64), p + 1, pages)}</p>
+                    {(replicated > 0).then(|| view! {
+                        <p class="help" data-testid="browser-replicated">{format!(
+                            "{} of them come from fast-forwarding steady traffic: each repeats a record of the short sampled period, \
+                             with its own sequence number and arrival time, so their data repeats from period to period.",
+                            grouped(replicated)
+                        )}</p>
+                    })}
                     <div class="row">
+                        <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.set(0)>"⏮ Oldest"</button>
                         <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"◀ Older"</button>
                         <button type="button" disabled=p + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Newer ▶"</button>
+                        <button type="button" disabled=p + 1 >= pages on:click=move |_| page.set(pages - 1)>"Newest ⏭"</button>
                     </div>
                     <table class="records" data-testid="browser-table">
                         <caption class="visually-hidden">"Stored records of the shard"</caption>
