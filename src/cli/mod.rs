@@ -1,5 +1,8 @@
 //! The sandbox terminal: `aws kinesis <operation>` with the AWS CLI v2's option names, parsing rules,
-//! messages, exit codes and output, all driven by the API model (so all 39 operations work).
+//! messages, exit codes and output, all driven by the API model (so all 39 operations work). With a
+//! Firehose service too (`run_with`), `aws firehose <operation>` runs the same way from the Firehose
+//! model (models/firehose.json); Kinesis-only extras (paginators, help prose, waiters, completion)
+//! stay Kinesis-only.
 //!
 //! Code map: `tokenize` splits the line like a shell; `names` derives CLI names and argument tables
 //! from the model; `shorthand` and `unpack` read option values; `paramcheck` is botocore's client-side
@@ -22,10 +25,11 @@ pub mod unpack;
 
 use serde_json::{Map, Value};
 
+use crate::api::firehose::FirehoseService;
 use crate::api::model::{self, Shape};
 use crate::api::{ApiReply, KinesisService};
 use errors::{CliError, EXIT_GENERAL_ERROR};
-use names::{op_table, operation_cli_names, operation_for_cli, OpTable};
+use names::{op_table, op_table_in, operation_cli_names, operation_for_cli, operation_for_cli_in, OpTable};
 use output::{from_response, Out};
 use paginate::PageOptions;
 use unpack::{BinaryFormat, RawValue};
@@ -76,8 +80,32 @@ struct Globals {
     version: bool,
 }
 
-/// Runs one terminal line against the sandbox's account.
+/// The services one terminal line can reach.
+enum Backend<'a> {
+    Kinesis(&'a mut KinesisService),
+    Firehose(&'a mut FirehoseService),
+}
+
+impl Backend<'_> {
+    fn call_json(&mut self, operation: &str, body: &Value) -> ApiReply {
+        match self {
+            Backend::Kinesis(s) => s.call_json(operation, body),
+            Backend::Firehose(s) => s.call_json(operation, body),
+        }
+    }
+}
+
+/// Runs one terminal line against the sandbox's account (`aws kinesis ...` only).
 pub fn run(line: &str, service: &mut KinesisService) -> CliOutput {
+    run_line(line, service, None)
+}
+
+/// Runs one terminal line against the sandbox's account: `aws kinesis ...` and `aws firehose ...`.
+pub fn run_with(line: &str, kinesis: &mut KinesisService, firehose: &mut FirehoseService) -> CliOutput {
+    run_line(line, kinesis, Some(firehose))
+}
+
+fn run_line(line: &str, service: &mut KinesisService, firehose: Option<&mut FirehoseService>) -> CliOutput {
     let words = match tokenize::tokenize(line) {
         Ok(w) => w,
         Err(e) => {
@@ -96,7 +124,7 @@ pub fn run(line: &str, service: &mut KinesisService) -> CliOutput {
             }
         }
     }
-    match run_aws(&words[1..], service) {
+    match run_aws(&words[1..], service, firehose) {
         Ok(out) => out,
         Err(e) => CliOutput::error(&e),
     }
@@ -172,7 +200,11 @@ fn split_globals(words: &[String]) -> Result<(Globals, Vec<String>), CliError> {
     Ok((globals, rest))
 }
 
-fn run_aws(words: &[String], service: &mut KinesisService) -> Result<CliOutput, CliError> {
+fn run_aws(
+    words: &[String],
+    service: &mut KinesisService,
+    firehose: Option<&mut FirehoseService>,
+) -> Result<CliOutput, CliError> {
     let (globals, rest) = split_globals(words)?;
     if globals.version {
         return Ok(CliOutput::ok(format!("{VERSION}\n")));
@@ -185,6 +217,11 @@ fn run_aws(words: &[String], service: &mut KinesisService) -> Result<CliOutput, 
     }
     if option_like(command) {
         return Err(CliError::UnknownOptions(rest.clone()));
+    }
+    if command == "firehose" {
+        if let Some(firehose) = firehose {
+            return run_firehose(&rest[1..], &globals, firehose);
+        }
     }
     if command != "kinesis" {
         return Err(CliError::Usage(format!("argument command: Found invalid choice '{command}'")));
@@ -210,7 +247,38 @@ fn run_aws(words: &[String], service: &mut KinesisService) -> Result<CliOutput, 
         return Ok(CliOutput::ok(help::operation_help(&operation)));
     }
     let table = op_table(&operation).ok_or_else(|| CliError::Usage(format!("argument operation: Found invalid choice '{op_word}'")))?;
-    run_operation(&table, args, &globals, service)
+    run_operation(&table, args, &globals, &mut Backend::Kinesis(service))
+}
+
+/// `aws firehose <operation> ...` (the words after `firehose`), from the Firehose model. botocore has no
+/// Firehose waiters or paginators; help lists the operations and an operation's options.
+fn run_firehose(words: &[String], globals: &Globals, service: &mut FirehoseService) -> Result<CliOutput, CliError> {
+    let model = model::firehose();
+    let Some(op_word) = words.first() else {
+        return Err(CliError::Usage("the following arguments are required: operation".into()));
+    };
+    if op_word == "help" {
+        let mut text = String::from("FIREHOSE()\n\nAVAILABLE COMMANDS\n\n");
+        let mut names: Vec<String> = model.operation_names().iter().map(|n| names::xform_name(n)).collect();
+        names.sort();
+        for name in names {
+            text.push_str(&format!("  o {name}\n\n"));
+        }
+        return Ok(CliOutput::ok(text));
+    }
+    let invalid = || CliError::Usage(format!("argument operation: Found invalid choice '{op_word}'"));
+    let operation = (!option_like(op_word)).then(|| operation_for_cli_in(model, op_word)).flatten().ok_or_else(invalid)?;
+    let table = op_table_in(model, &operation).ok_or_else(invalid)?;
+    let args = &words[1..];
+    if args.len() == 1 && args[0] == "help" {
+        let mut text = format!("{}()\n\nSYNOPSIS\n\n  {}\n", table.cli_name.to_uppercase(), table.cli_name);
+        for arg in &table.args {
+            let shown = format!("--{} <value>", arg.name);
+            text.push_str(&if arg.required { format!("  {shown}\n") } else { format!("  [{shown}]\n") });
+        }
+        return Ok(CliOutput::ok(text));
+    }
+    run_operation(&table, args, globals, &mut Backend::Firehose(service))
 }
 
 /// The extra options every operation (or every paginated one) takes, beside its members.
@@ -258,7 +326,7 @@ fn all_option_names(table: &OpTable) -> Vec<String> {
 }
 
 fn parse_args(table: &OpTable, words: &[String]) -> Result<Parsed, CliError> {
-    let model = model::kinesis();
+    let model = table.model;
     let known = all_option_names(table);
     let mut parsed = Parsed::default();
     let mut i = 0;
@@ -371,8 +439,8 @@ fn skeleton(model: &crate::api::model::ServiceModel, shape: &str, depth: usize) 
     }
 }
 
-fn run_operation(table: &OpTable, words: &[String], globals: &Globals, service: &mut KinesisService) -> Result<CliOutput, CliError> {
-    let model = model::kinesis();
+fn run_operation(table: &OpTable, words: &[String], globals: &Globals, service: &mut Backend<'_>) -> Result<CliOutput, CliError> {
+    let model = table.model;
     let op = model.operation(&table.operation).ok_or_else(|| CliError::plain("unknown operation", EXIT_GENERAL_ERROR))?;
     let input_shape = op.input.clone().unwrap_or_default();
     let parsed = parse_args(table, words)?;
@@ -458,8 +526,10 @@ fn run_operation(table: &OpTable, words: &[String], globals: &Globals, service: 
     let operation = table.operation.clone();
     let output_shape = op.output.clone();
 
-    if operation == "SubscribeToShard" {
-        return subscribe(service, &params, globals);
+    if let Backend::Kinesis(kinesis) = service {
+        if operation == "SubscribeToShard" {
+            return subscribe(kinesis, &params, globals);
+        }
     }
 
     let mut call = |request: &Value| -> Result<Value, CliError> {
@@ -485,6 +555,11 @@ fn run_operation(table: &OpTable, words: &[String], globals: &Globals, service: 
         Some(q) => q.apply(&result),
         None => result,
     };
+    // awscli's JSONFormatter prints nothing for an empty dictionary (`if response != {}`), e.g. Firehose's
+    // UpdateDestination and DeleteDeliveryStream, whose output structures have no members.
+    if matches!(&result, Out::Obj(members) if members.is_empty()) {
+        return Ok(CliOutput::ok(String::new()));
+    }
     Ok(format_output(&result, globals))
 }
 

@@ -134,6 +134,8 @@ pub struct OpArg {
 /// Everything the parser and help need about one operation.
 #[derive(Debug, Clone)]
 pub struct OpTable {
+    /// The service model the operation belongs to (Kinesis, or Firehose for `aws firehose`).
+    pub model: &'static ServiceModel,
     pub operation: String,
     pub cli_name: String,
     pub args: Vec<OpArg>,
@@ -147,7 +149,7 @@ impl OpTable {
 
     /// A boolean member is two flags (`--x` / `--no-x`) rather than an option with a value.
     pub fn is_boolean(&self, arg: &OpArg) -> bool {
-        matches!(model::kinesis().shape(&arg.shape), Some(Shape::Boolean))
+        matches!(self.model.shape(&arg.shape), Some(Shape::Boolean))
     }
 }
 
@@ -160,13 +162,24 @@ pub fn operation_cli_names() -> Vec<String> {
 
 /// The API name for a CLI operation name (`describe-stream` → `DescribeStream`).
 pub fn operation_for_cli(cli_name: &str) -> Option<String> {
-    model::kinesis().operation_names().iter().find(|n| xform_name(n) == cli_name).cloned()
+    operation_for_cli_in(model::kinesis(), cli_name)
+}
+
+/// The API name for a CLI operation name of any service model.
+pub fn operation_for_cli_in(model: &ServiceModel, cli_name: &str) -> Option<String> {
+    model.operation_names().iter().find(|n| xform_name(n) == cli_name).cloned()
+}
+
+/// Whether `model` is the Kinesis model (the only one the docs file and paginators describe).
+fn is_kinesis(model: &ServiceModel) -> bool {
+    std::ptr::eq(model, model::kinesis())
 }
 
 /// The members of a structure shape in AWS's order (from the docs file), falling back to the model's.
 pub fn ordered_members(model: &ServiceModel, shape_name: &str) -> Vec<(String, String)> {
     let Some(Shape::Structure { members, .. }) = model.shape(shape_name) else { return Vec::new() };
-    let Some(order) = docs().structures.get(shape_name) else { return members.clone() };
+    // The docs file describes Kinesis shapes only (Firehose has its own `Record`, for one).
+    let Some(order) = docs().structures.get(shape_name).filter(|_| is_kinesis(model)) else { return members.clone() };
     let mut out: Vec<(String, String)> = order
         .iter()
         .filter_map(|(name, _)| members.iter().find(|(m, _)| m == name).cloned())
@@ -189,11 +202,17 @@ pub fn member_doc(shape_name: &str, member: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The argument table of one operation (API name).
+/// The argument table of one Kinesis operation (API name).
 pub fn op_table(operation: &str) -> Option<OpTable> {
-    let model = model::kinesis();
+    op_table_in(model::kinesis(), operation)
+}
+
+/// The argument table of one operation of any service model. Only Kinesis has paginators and
+/// documentation prose here (botocore has no Firehose paginators).
+pub fn op_table_in(model: &'static ServiceModel, operation: &str) -> Option<OpTable> {
     let op = model.operation(operation)?;
-    let paginator = paginator(operation);
+    let kinesis = is_kinesis(model);
+    let paginator = if kinesis { paginator(operation) } else { None };
     let mut args = Vec::new();
     if let Some(input) = &op.input {
         let required = match model.shape(input) {
@@ -206,13 +225,13 @@ pub fn op_table(operation: &str) -> Option<OpTable> {
                 name: xform_name(&member),
                 required: required.contains(&member),
                 documented: !hidden,
-                doc: member_doc(input, &member),
+                doc: if kinesis { member_doc(input, &member) } else { String::new() },
                 member,
                 shape,
             });
         }
     }
-    Some(OpTable { operation: operation.to_string(), cli_name: xform_name(operation), args, paginator })
+    Some(OpTable { model, operation: operation.to_string(), cli_name: xform_name(operation), args, paginator })
 }
 
 #[cfg(test)]
