@@ -389,6 +389,17 @@ def test_cli_list_and_describe(endpoint, firehose):
     assert s3["Prefix"] == PREFIX
     assert s3["ErrorOutputPrefix"] == ERROR_PREFIX
 
+    # awscli's JSONFormatter prints nothing for an empty output structure (UpdateDestinationOutput and
+    # DeleteDeliveryStreamOutput have no members in the model); the sandbox terminal copies this.
+    updated = aws_firehose(
+        endpoint, "update-destination", "--delivery-stream-name", name, "--current-delivery-stream-version-id", "1",
+        "--destination-id", DESTINATION_ID, "--extended-s3-destination-update", "CompressionFormat=UNCOMPRESSED",
+    )
+    assert updated.stdout == ""
+    assert describe(firehose, name)["VersionId"] == "2"
+    assert aws_firehose(endpoint, "delete-delivery-stream", "--delivery-stream-name", name).stdout == ""
+    wait_gone(firehose, name)
+
     result = aws_firehose(endpoint, "describe-delivery-stream", "--delivery-stream-name", "fh-missing", check=False)
     assert result.returncode != 0
     assert (
