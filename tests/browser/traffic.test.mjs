@@ -87,7 +87,7 @@ test('a hot-key producer is throttled, and a split ends the throttling', async (
     await page.getByRole('tab', { name: 'Records' }).click();
     await page.locator('#browse-shard').selectOption('shardId-000000000001');
     assert.match(await page.getByTestId('browser-replicated').innerText(), /^[\d,]+ of them come from fast-forwarding steady traffic/);
-    await page.getByRole('button', { name: 'Newest ⏭' }).click();
+    await page.getByRole('button', { name: 'Newest ▶▶' }).click();
     assert.match(await page.getByTestId('browser-count').innerText(), /page ([\d,]+) of \1 \(oldest first\)/);
     const rows = page.getByTestId('browser-row');
     assert.ok((await rows.count()) > 0);

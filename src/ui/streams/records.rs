@@ -71,10 +71,10 @@ pub fn RecordBrowser(stream: String) -> impl IntoView {
                         )}</p>
                     })}
                     <div class="row">
-                        <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.set(0)>"⏮ Oldest"</button>
+                        <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.set(0)>"◀◀ Oldest"</button>
                         <button type="button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"◀ Older"</button>
                         <button type="button" disabled={p + 1 >= pages} on:click=move |_| page.update(|p| *p += 1)>"Newer ▶"</button>
-                        <button type="button" disabled={p + 1 >= pages} on:click=move |_| page.set(pages - 1)>"Newest ⏭"</button>
+                        <button type="button" disabled={p + 1 >= pages} on:click=move |_| page.set(pages - 1)>"Newest ▶▶"</button>
                     </div>
                     <table class="records" data-testid="browser-table">
                         <caption class="visually-hidden">"Stored records of the shard"</caption>
