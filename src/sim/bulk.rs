@@ -230,6 +230,11 @@ impl Sandbox {
     /// repetition step. Call again until `now_ms() >= target_ms`; how the work is split never changes the
     /// outcome. Anything else that moves the clock in between simply starts a new sample.
     pub fn fast_forward_toward(&mut self, target_ms: EpochMillis, max_ticks: u64) {
+        self.fast_forward_streams_toward(target_ms, max_ticks);
+        self.sync_firehose();
+    }
+
+    fn fast_forward_streams_toward(&mut self, target_ms: EpochMillis, max_ticks: u64) {
         self.finish_tick();
         let mut ticks = 0;
         while self.now_ms() < target_ms && ticks < max_ticks.max(1) {

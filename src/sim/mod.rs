@@ -15,7 +15,9 @@ pub mod template;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::api::firehose::FirehoseService;
 use crate::api::{ApiReply, KinesisService};
+use crate::engine::firehose::FirehoseConfig;
 use crate::engine::streams::EngineConfig;
 use crate::engine::time::EpochMillis;
 use consumers::Consumer;
@@ -25,6 +27,10 @@ use std::collections::VecDeque;
 /// Length of one simulation tick at normal speed. 100 ms is also the KPL's default RecordMaxBufferedTime,
 /// so a producer's once-per-tick flush matches the KPL's default batching delay.
 pub const TICK_MS: u64 = 100;
+
+fn default_firehose() -> FirehoseService {
+    FirehoseService::new(FirehoseConfig::default(), 0)
+}
 
 /// A producer's stable id in the sandbox (never reused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -96,6 +102,9 @@ impl ConsumerEntry {
 #[derive(Serialize, Deserialize)]
 pub struct Sandbox {
     pub service: KinesisService,
+    /// The account's Firehose, on the same clock (absent from saves made before it existed).
+    #[serde(default = "default_firehose")]
+    pub firehose: FirehoseService,
     producers: Vec<ProducerEntry>,
     consumers: Vec<ConsumerEntry>,
     next_producer_id: u64,
@@ -115,7 +124,15 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new(config: EngineConfig, start_ms: EpochMillis) -> Self {
+        // One account: the same id, region and state-transition time as Data Streams.
+        let firehose_config = FirehoseConfig {
+            account_id: config.account_id.clone(),
+            region: config.region.clone(),
+            transition_ms: config.transition_ms,
+            ..FirehoseConfig::default()
+        };
         Sandbox {
+            firehose: FirehoseService::new(firehose_config, start_ms),
             service: KinesisService::new(config, start_ms),
             producers: Vec::new(),
             consumers: Vec::new(),
@@ -244,6 +261,17 @@ impl Sandbox {
     /// to send). Calling again carries on exactly where it stopped, so the outcome is the same as one
     /// `advance_to`: the page uses this to keep each animation frame short under heavy traffic.
     pub fn advance_toward(&mut self, target_ms: EpochMillis, max_records: u64) {
+        self.advance_streams_toward(target_ms, max_records);
+        self.sync_firehose();
+    }
+
+    /// Firehose follows the Data Streams clock (its buffers flush at their own due times within a jump).
+    pub(crate) fn sync_firehose(&mut self) {
+        let now = self.now_ms();
+        self.firehose.engine.advance_to(now);
+    }
+
+    fn advance_streams_toward(&mut self, target_ms: EpochMillis, max_records: u64) {
         let mut budget = max_records.max(1);
         loop {
             if self.in_tick.is_some() {

@@ -40,7 +40,8 @@ struct Entry {
 
 const WELCOME: &str = "Kinesis Lab terminal — AWS CLI v2 against this page's simulated account.\n\
 Try: aws kinesis create-stream --stream-name demo --shard-count 2\n\
-     aws kinesis help        (every operation)      Tab completes, Up/Down recalls, Ctrl+L clears.\n";
+     aws kinesis help        (every operation)      Tab completes, Up/Down recalls, Ctrl+L clears.\n\
+     aws firehose help       (delivery streams; their page is not built yet)\n";
 
 fn push(entries: RwSignal<Vec<Entry>>, kind: EntryKind, text: String) {
     if text.is_empty() {
@@ -118,7 +119,7 @@ pub fn Terminal() -> impl IntoView {
                 h.remove(0);
             }
         });
-        match lab.with_sandbox(|sandbox| crate::cli::run(&line, &mut sandbox.service)) {
+        match lab.with_sandbox(|sandbox| crate::cli::run_with(&line, &mut sandbox.service, &mut sandbox.firehose)) {
             Some(out) => {
                 push(entries, EntryKind::Stdout, out.stdout);
                 push(entries, EntryKind::Stderr, out.stderr);

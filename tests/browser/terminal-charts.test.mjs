@@ -50,6 +50,15 @@ test('terminal: commands, CLI output and errors, help, history and completion', 
     out = await run(page, 'aws kinesis create-stream --shard-count 1');
     assert.match(out, /the following arguments are required: --stream-name/);
 
+    // Firehose shares the account and the clock: a delivery stream made here is CREATING, then ACTIVE
+    // once the clock moves, and takes a record.
+    await run(page, 'aws firehose create-delivery-stream --delivery-stream-name term-hose --extended-s3-destination-configuration RoleARN=arn:aws:iam::123456789012:role/firehose,BucketARN=arn:aws:s3:::lab-bucket');
+    await page.locator('#clock-step').click();
+    out = await run(page, 'aws firehose describe-delivery-stream --delivery-stream-name term-hose');
+    assert.match(out, /"DeliveryStreamStatus": "ACTIVE"/);
+    out = await run(page, 'aws firehose put-record --delivery-stream-name term-hose --record Data=aGVsbG8K');
+    assert.match(out, /"RecordId": "[^"]+"/);
+
     out = await run(page, 'aws kinesis help');
     assert.match(out, /list-shards/);
     assert.match(out, /subscribe-to-shard|split-shard/);
