@@ -692,7 +692,7 @@ impl FirehoseEngine {
         p.delivery_to_s3_success += 1;
         p.delivery_to_s3_records += buffer.records;
         p.delivery_to_s3_bytes += data.len() as u64;
-        p.data_freshness_ms_max = p.data_freshness_ms_max.max(now - oldest);
+        p.data_freshness_ms_max = p.data_freshness_ms_max.max(now.saturating_sub(oldest));
         self.deliveries.push_back(Delivery {
             stream: name.to_string(),
             bucket,

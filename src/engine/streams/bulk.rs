@@ -22,8 +22,6 @@ pub struct StreamProbe {
     /// traffic's peaks, so a period of it is not representative of the next).
     pub replicable: bool,
     pub next_counter: u64,
-    /// Open shards: (index, record-bucket and byte-bucket contents in thousandths).
-    pub buckets: Vec<(u64, u128, u128)>,
     /// Open shards: (index, thousandths of a record and of a byte the buckets refill per millisecond).
     pub refill_milli_per_ms: Vec<(u64, u128, u128)>,
 }
@@ -42,22 +40,20 @@ impl StreamsEngine {
         self.streams.values().filter_map(super::stream_next_due).min()
     }
 
-    pub fn probe(&mut self, name: &str) -> Option<StreamProbe> {
+    pub fn probe(&self, name: &str) -> Option<StreamProbe> {
         let now = self.now_ms;
-        let stream = self.streams.get_mut(name)?;
+        let stream = self.streams.get(name)?;
         let mut shape = format!(
             "{:?}|{:?}|{}|{}|{:?}|{:?}",
             stream.status, stream.mode, stream.retention_hours, stream.max_record_size_kib, stream.encryption_key_id, stream.pending
         );
-        let mut buckets = Vec::new();
         let mut refill_milli_per_ms = Vec::new();
-        for shard in stream.shards.iter_mut().filter(|s| s.is_open()) {
+        for shard in stream.shards.iter().filter(|s| s.is_open()) {
             shape.push_str(&format!("|{}:{}-{}", shard.index, shard.range.start, shard.range.end));
-            buckets.push((shard.index, shard.write_records.tokens_milli(now), shard.write_bytes.tokens_milli(now)));
             refill_milli_per_ms.push((shard.index, shard.write_records.refill_milli_over(1), shard.write_bytes.refill_milli_over(1)));
         }
         let replicable = stream.status == StreamStatus::Active && stream.mode == StreamMode::Provisioned && stream.pending.is_none();
-        Some(StreamProbe { at_ms: now, shape, replicable, next_counter: stream.next_counter, buckets, refill_milli_per_ms })
+        Some(StreamProbe { at_ms: now, shape, replicable, next_counter: stream.next_counter, refill_milli_per_ms })
     }
 
     /// Uses up every open shard's write burst allowance (see `sim::bulk`: a sample that starts with empty

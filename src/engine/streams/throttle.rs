@@ -65,12 +65,6 @@ impl TokenBucket {
         self.tokens_milli = self.tokens_milli.min(self.capacity_milli);
     }
 
-    /// Units held, in thousandths (the bucket's exact state, for steady-state checks).
-    pub fn tokens_milli(&mut self, now_ms: EpochMillis) -> u128 {
-        self.refill(now_ms);
-        self.tokens_milli
-    }
-
     /// Thousandths of a unit the bucket gains over `period_ms`.
     pub fn refill_milli_over(&self, period_ms: u64) -> u128 {
         self.refill_per_sec as u128 * period_ms as u128
