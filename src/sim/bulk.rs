@@ -61,7 +61,8 @@ impl Sandbox {
 
     /// A sample period could start now: producers only, every stream replicable, a period that exists.
     fn sample_period_ticks(&mut self) -> Option<u64> {
-        if !self.consumers.is_empty() {
+        // Consumers, and Firehose reading a stream, read what producers write: run them tick by tick.
+        if !self.consumers.is_empty() || self.firehose_reads() {
             return None;
         }
         let mut period = 1u64;

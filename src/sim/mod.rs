@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod consumers;
+pub mod firehose_source;
 pub mod keys;
 pub mod producer;
 pub mod template;
@@ -17,6 +18,7 @@ use serde_json::json;
 
 use crate::api::firehose::FirehoseService;
 use crate::api::{ApiReply, KinesisService};
+use crate::engine::firehose::types::DeliveryStreamType;
 use crate::engine::firehose::FirehoseConfig;
 use crate::engine::streams::EngineConfig;
 use crate::engine::time::EpochMillis;
@@ -113,6 +115,9 @@ pub struct Sandbox {
     /// A tick part-way through its producers' calls (`advance_toward`).
     #[serde(default)]
     in_tick: Option<TickInProgress>,
+    /// Firehose's readers of Kinesis-source delivery streams (one per stream, see `firehose_source`).
+    #[serde(default)]
+    firehose_readers: Vec<firehose_source::FirehoseSourceReader>,
     #[serde(skip)]
     attempt: Option<bulk::Attempt>,
     /// (fast-forward target, sample periods in a row that were not steady), see `bulk`.
@@ -139,6 +144,7 @@ impl Sandbox {
             next_producer_id: 1,
             next_consumer_id: 1,
             in_tick: None,
+            firehose_readers: Vec::new(),
             attempt: None,
             bulk_failures: (0, 0),
             last_bulk: None,
@@ -244,7 +250,17 @@ impl Sandbox {
 
     /// True when a tick could change anything beyond what the engine does on its own.
     fn anything_active(&self) -> bool {
-        !self.consumers.is_empty() || self.producers.iter().any(|e| e.producer.is_active())
+        !self.consumers.is_empty() || self.producers.iter().any(|e| e.producer.is_active()) || self.firehose_reads()
+    }
+
+    /// Whether a Firehose delivery stream reads a Kinesis data stream (its reader acts every tick).
+    pub(crate) fn firehose_reads(&self) -> bool {
+        self.firehose.engine.delivery_streams().any(|s| s.stream_type == DeliveryStreamType::KinesisStreamAsSource)
+    }
+
+    /// Firehose's source readers, for views (what each has read, its errors).
+    pub fn firehose_readers(&self) -> &[firehose_source::FirehoseSourceReader] {
+        &self.firehose_readers
     }
 
     /// Moves the simulated clock to `target_ms`. Producers and consumers act only at tick boundaries
@@ -354,6 +370,18 @@ impl Sandbox {
         }
         for entry in &mut self.consumers {
             entry.consumer.step(&mut self.service, work.tick_end, TICK_MS);
+        }
+        if self.firehose_reads() {
+            // Firehose reads after the learner's consumers, at the tick's end on its own clock.
+            self.firehose.engine.advance_to(work.tick_end);
+            firehose_source::sync_readers(&mut self.firehose_readers, &self.firehose);
+            firehose_source::step_readers(
+                &mut self.firehose_readers,
+                &mut self.service,
+                &mut self.firehose,
+                work.tick_end,
+                TICK_MS,
+            );
         }
         true
     }

@@ -24,6 +24,10 @@ pub struct FirehoseMetricPoint {
     pub data_freshness_ms_max: u64,
     /// ThrottledRecords: records refused for exceeding the Direct PUT quota.
     pub throttled_records: u64,
+    /// DataReadFromKinesisStream.Records / .Bytes: what a Kinesis-source stream read (before KPL
+    /// deaggregation, so one aggregated record counts once).
+    pub kinesis_read_records: u64,
+    pub kinesis_read_bytes: u64,
 }
 
 /// A bounded series of per-second points, newest last; seconds with no activity are absent.
@@ -77,6 +81,8 @@ impl FirehoseMetricSeries {
             t.delivery_to_s3_bytes += p.delivery_to_s3_bytes;
             t.data_freshness_ms_max = t.data_freshness_ms_max.max(p.data_freshness_ms_max);
             t.throttled_records += p.throttled_records;
+            t.kinesis_read_records += p.kinesis_read_records;
+            t.kinesis_read_bytes += p.kinesis_read_bytes;
         }
         t
     }

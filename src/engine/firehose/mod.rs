@@ -613,6 +613,37 @@ impl FirehoseEngine {
         Ok(PutRecordBatchOutput { failed_put_count: failed, encrypted: false, request_responses: responses })
     }
 
+    /// Records Firehose read from its Kinesis data stream source (FACTS §2: it reads from LATEST, one
+    /// GetRecords per second per shard; the sandbox does the reading through the Kinesis API, so the
+    /// shard's read limits applied). KPL-aggregated records are split into their user records, as
+    /// Firehose does. No Direct PUT quota applies. Returns the number of records taken.
+    pub fn ingest_from_source<D: AsRef<[u8]>>(&mut self, name: &str, records: &[D]) -> FirehoseResult<u64> {
+        let account = &self.config.account_id;
+        let stream = self.streams.get(name).ok_or_else(|| FirehoseError::stream_not_found(name, account))?;
+        if stream.stream_type != DeliveryStreamType::KinesisStreamAsSource {
+            // Not AWS-verified text (no AWS call does this; it guards the sandbox's wiring).
+            return Err(FirehoseError::invalid_argument(format!("Firehose {name} does not read a Kinesis data stream.")));
+        }
+        if stream.status != DeliveryStreamStatus::Active {
+            return Err(FirehoseError::stream_not_active(name, account, stream.status.wire_name()));
+        }
+        let now = self.now_ms;
+        let mut taken = 0;
+        for r in records {
+            let read = r.as_ref();
+            if let Some(stream) = self.streams.get_mut(name) {
+                let p = stream.metrics.at(now);
+                p.kinesis_read_records += 1;
+                p.kinesis_read_bytes += read.len() as u64;
+            }
+            for user in crate::engine::streams::agg::deaggregate("", read) {
+                self.accept(name, &user.data);
+                taken += 1;
+            }
+        }
+        Ok(taken)
+    }
+
     /// Adds an accepted record to the buffer, flushing on size: the buffer is delivered before a record
     /// that would take it over the size hint (a record is never split), and as soon as it reaches it.
     fn accept(&mut self, name: &str, data: &[u8]) -> String {

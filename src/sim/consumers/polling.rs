@@ -95,6 +95,12 @@ pub struct PollingConsumer {
     pub records: RecordLog,
     pub calls: CallCounts,
     rng: Pcg64Mcg,
+    /// When set, every record read is also queued in `outbox` for whoever drives this reader (Firehose's
+    /// Kinesis-source reader takes them from there); the record log alone is bounded and for display.
+    #[serde(default)]
+    pub forward_records: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outbox: Vec<wire::WireRecord>,
 }
 
 impl PollingConsumer {
@@ -108,6 +114,8 @@ impl PollingConsumer {
             errors: ErrorLog::default(),
             calls: CallCounts::default(),
             config,
+            forward_records: false,
+            outbox: Vec::new(),
         })
     }
 
@@ -172,6 +180,9 @@ impl PollingConsumer {
                     self.history.note_millis_behind(behind, now_ms);
                 }
                 self.records.push_batch(shard_id, &batch.records, now_ms, 0);
+                if self.forward_records {
+                    self.outbox.extend(batch.records.iter().cloned());
+                }
                 match batch.next_shard_iterator {
                     Some(next) => shard.reader.iterator = Some(next),
                     None => {
