@@ -9,6 +9,7 @@
 //! destinations other than S3, destination outages and retries, Kinesis-stream source polling.
 
 pub mod compress;
+pub mod delivery;
 pub mod error;
 pub mod limits;
 pub mod metrics;
@@ -16,7 +17,7 @@ pub mod prefix;
 pub mod s3;
 pub mod types;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -188,6 +189,14 @@ impl DeliveryStream {
     }
 }
 
+/// Something the clock reaches.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Due {
+    Transition(String),
+    Flush(String),
+    Retry,
+}
+
 /// Why a buffer was flushed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FlushReason {
@@ -213,6 +222,11 @@ pub struct Delivery {
     pub stored_bytes: u64,
     pub delivered_ms: EpochMillis,
     pub reason: FlushReason,
+    /// Delivered, or lost after 24 hours of failed attempts (older saves: delivered).
+    #[serde(default)]
+    pub outcome: delivery::Outcome,
+    #[serde(default)]
+    pub attempts: u32,
 }
 
 /// One simulated account-and-region's Firehose.
@@ -224,6 +238,12 @@ pub struct FirehoseEngine {
     streams: BTreeMap<String, DeliveryStream>,
     pub s3: S3Store,
     deliveries: VecDeque<Delivery>,
+    /// Buckets taken down by the learner (an outage drill).
+    #[serde(default)]
+    unavailable_buckets: BTreeSet<String>,
+    /// Objects whose put failed, waiting for a retry.
+    #[serde(default)]
+    pending_objects: VecDeque<delivery::PendingObject>,
 }
 
 impl FirehoseEngine {
@@ -236,6 +256,8 @@ impl FirehoseEngine {
             streams: BTreeMap::new(),
             s3: S3Store::default(),
             deliveries: VecDeque::new(),
+            unavailable_buckets: BTreeSet::new(),
+            pending_objects: VecDeque::new(),
         }
     }
 
@@ -265,13 +287,13 @@ impl FirehoseEngine {
     /// Moves the clock to `target_ms`, doing everything due on the way at its own instant: CREATING →
     /// ACTIVE, DELETING → removed, interval flushes (interval 0: on this advance). Never runs back.
     pub fn advance_to(&mut self, target_ms: EpochMillis) {
-        while let Some((due, name, is_transition)) = self.next_due(target_ms) {
+        while let Some((due, what)) = self.next_due(target_ms) {
             self.sample_freshness(due);
             self.now_ms = self.now_ms.max(due);
-            if is_transition {
-                self.complete_transition(&name);
-            } else {
-                self.flush(&name, FlushReason::Interval);
+            match what {
+                Due::Transition(name) => self.complete_transition(&name),
+                Due::Flush(name) => self.flush(&name, FlushReason::Interval),
+                Due::Retry => self.retry_due(due),
             }
         }
         self.sample_freshness(target_ms);
@@ -287,7 +309,8 @@ impl FirehoseEngine {
             return;
         }
         for stream in self.streams.values_mut() {
-            let Some(oldest) = stream.buffer.oldest_arrival_ms() else { continue };
+            let waiting = self.pending_objects.iter().filter(|o| o.stream == stream.name).map(|o| o.oldest_arrival_ms);
+            let Some(oldest) = stream.buffer.oldest_arrival_ms().into_iter().chain(waiting).min() else { continue };
             let last = second_of(to_ms);
             let first = second_of(from_ms).max(last.saturating_sub(stream.metrics.capacity_seconds() as u64));
             for sec in first..=last {
@@ -302,17 +325,20 @@ impl FirehoseEngine {
         self.advance_to(self.now_ms.saturating_add(delta_ms));
     }
 
-    /// The earliest thing due at or before `limit_ms`: (when, stream, is it a status transition).
-    fn next_due(&self, limit_ms: EpochMillis) -> Option<(EpochMillis, String, bool)> {
-        self.streams
-            .values()
-            .flat_map(|s| {
-                let t = s.transition_due_ms.map(|d| (d, s.name.clone(), true));
-                let f = s.flush_due_ms().map(|d| (d, s.name.clone(), false));
-                t.into_iter().chain(f)
-            })
+    /// The earliest thing due at or before `limit_ms`. At one instant: status transitions first, then
+    /// flushes (by stream name), then retries.
+    fn next_due(&self, limit_ms: EpochMillis) -> Option<(EpochMillis, Due)> {
+        let streams = self.streams.values().flat_map(|s| {
+            let t = s.transition_due_ms.map(|d| (d, 0u8, Due::Transition(s.name.clone())));
+            let f = s.flush_due_ms().map(|d| (d, 1u8, Due::Flush(s.name.clone())));
+            t.into_iter().chain(f)
+        });
+        let retry = self.pending_objects.iter().map(|o| o.next_attempt_ms).min().map(|d| (d, 2u8, Due::Retry));
+        streams
+            .chain(retry)
             .filter(|(due, _, _)| *due <= limit_ms)
-            .min_by_key(|(due, name, is_transition)| (*due, !*is_transition, name.clone()))
+            .min_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)))
+            .map(|(due, _, what)| (due, what))
     }
 
     fn complete_transition(&mut self, name: &str) {
@@ -402,6 +428,7 @@ impl FirehoseEngine {
                 stream.status = DeliveryStreamStatus::Deleting;
                 stream.transition_due_ms = Some(now + transition);
                 stream.buffer = Buffer::default();
+                self.pending_objects.retain(|o| o.stream != name);
                 Ok(())
             }
         }
@@ -682,7 +709,7 @@ impl FirehoseEngine {
         STANDARD.encode(all)
     }
 
-    /// Writes the stream's buffer to S3 as one object, now.
+    /// Writes the stream's buffer to S3 as one object, now (or queues it for retry if the bucket is down).
     fn flush(&mut self, name: &str, reason: FlushReason) {
         let now = self.now_ms;
         let Some(stream) = self.streams.get_mut(name) else { return };
@@ -693,6 +720,7 @@ impl FirehoseEngine {
         let dest = stream.destination.clone();
         let version = stream.version_id;
         let oldest = buffer.oldest_arrival_ms.unwrap_or(now);
+        let records = buffer.records;
         let data = buffer.data;
         // Validated when configured; a tampered save falls back to the default prefix rather than panic.
         let segments = prefix::validate(dest.prefix.as_deref(), dest.error_output_prefix.as_deref())
@@ -706,40 +734,126 @@ impl FirehoseEngine {
         let entry_name = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".zip").to_string();
         let stored = compress::compress(format, &data, &entry_name, now);
         let bucket = s3::bucket_name(&dest.bucket_arn).unwrap_or(&dest.bucket_arn).to_string();
-        let stored_bytes = stored.len() as u64;
-        self.s3.put(
-            &bucket,
-            &key,
-            S3Object {
-                bytes: stored,
-                content_type: "application/octet-stream".into(),
-                content_encoding: None,
-                last_modified_ms: now,
-            },
-        );
-        let stream = self.streams.get_mut(name).expect("still there");
-        let p = stream.metrics.at(now);
-        p.delivery_to_s3_attempts += 1;
-        p.delivery_to_s3_success += 1;
-        p.delivery_to_s3_records += buffer.records;
-        p.delivery_to_s3_bytes += data.len() as u64;
-        p.data_freshness_ms_max = p.data_freshness_ms_max.max(now.saturating_sub(oldest));
-        self.deliveries.push_back(Delivery {
+        let object = delivery::PendingObject {
             stream: name.to_string(),
             bucket,
             key,
-            records: buffer.records,
+            bytes: stored,
+            records,
+            raw_bytes: data.len() as u64,
             first_record_id: buffer.first_record_id.unwrap_or_default(),
             last_record_id: buffer.last_record_id.unwrap_or_default(),
-            bytes: data.len() as u64,
-            stored_bytes,
-            delivered_ms: now,
+            oldest_arrival_ms: oldest,
+            first_attempt_ms: now,
+            attempts: 0,
+            next_attempt_ms: now,
             reason,
+        };
+        self.attempt(object);
+    }
+
+    /// One attempt to put an object: stored if its bucket is up; otherwise kept for a retry in
+    /// `S3_RETRY_INTERVAL_MS`, until the oldest record in it is older than Firehose keeps data (FACTS §2:
+    /// "S3 delivery is retried for up to 24 h, after which data is lost").
+    fn attempt(&mut self, mut object: delivery::PendingObject) {
+        let now = self.now_ms;
+        object.attempts += 1;
+        let available = !self.unavailable_buckets.contains(&object.bucket);
+        if let Some(stream) = self.streams.get_mut(&object.stream) {
+            let p = stream.metrics.at(now);
+            p.delivery_to_s3_attempts += 1;
+            if available {
+                p.delivery_to_s3_success += 1;
+                p.delivery_to_s3_records += object.records;
+                p.delivery_to_s3_bytes += object.raw_bytes;
+                p.data_freshness_ms_max = p.data_freshness_ms_max.max(now.saturating_sub(object.oldest_arrival_ms));
+            }
+        }
+        if available {
+            self.s3.put(
+                &object.bucket,
+                &object.key,
+                S3Object {
+                    bytes: std::mem::take(&mut object.bytes),
+                    content_type: "application/octet-stream".into(),
+                    content_encoding: None,
+                    last_modified_ms: now,
+                },
+            );
+            self.log_delivery(&object, delivery::Outcome::Delivered);
+            return;
+        }
+        let give_up_ms = object.oldest_arrival_ms.saturating_add(delivery::DATA_RETENTION_MS);
+        if now >= give_up_ms {
+            self.log_delivery(&object, delivery::Outcome::Lost);
+            return;
+        }
+        object.next_attempt_ms = now.saturating_add(delivery::S3_RETRY_INTERVAL_MS).min(give_up_ms);
+        self.pending_objects.push_back(object);
+    }
+
+    fn log_delivery(&mut self, object: &delivery::PendingObject, outcome: delivery::Outcome) {
+        self.deliveries.push_back(Delivery {
+            stream: object.stream.clone(),
+            bucket: object.bucket.clone(),
+            key: object.key.clone(),
+            records: object.records,
+            first_record_id: object.first_record_id.clone(),
+            last_record_id: object.last_record_id.clone(),
+            bytes: object.raw_bytes,
+            stored_bytes: if outcome == delivery::Outcome::Lost { 0 } else { object_len(&self.s3, object) },
+            delivered_ms: self.now_ms,
+            reason: object.reason,
+            outcome,
+            attempts: object.attempts,
         });
         while self.deliveries.len() > DELIVERY_LOG_MAX {
             self.deliveries.pop_front();
         }
     }
+
+    /// Retries whose time has come (oldest first).
+    fn retry_due(&mut self, due_ms: EpochMillis) {
+        let mut keep = VecDeque::new();
+        let mut now_due = Vec::new();
+        for object in std::mem::take(&mut self.pending_objects) {
+            if object.next_attempt_ms <= due_ms {
+                now_due.push(object);
+            } else {
+                keep.push_back(object);
+            }
+        }
+        self.pending_objects = keep;
+        for object in now_due {
+            self.attempt(object);
+        }
+    }
+
+    // ---- outages ----
+
+    /// Takes a simulated bucket down (`available` false) or brings it back. While it is down every
+    /// delivery into it fails and is retried (DeliveryToS3.Success drops below 1, DataFreshness climbs).
+    pub fn set_bucket_available(&mut self, bucket: &str, available: bool) {
+        if available {
+            self.unavailable_buckets.remove(bucket);
+        } else {
+            self.unavailable_buckets.insert(bucket.to_string());
+        }
+    }
+
+    pub fn bucket_available(&self, bucket: &str) -> bool {
+        !self.unavailable_buckets.contains(bucket)
+    }
+
+    /// Objects waiting for their bucket, oldest first.
+    pub fn pending_objects(&self) -> impl Iterator<Item = &delivery::PendingObject> {
+        self.pending_objects.iter()
+    }
+}
+
+/// The stored size of a delivered object (0 if it is not there any more).
+fn object_len(s3: &S3Store, object: &delivery::PendingObject) -> u64 {
+    s3.get(&object.bucket, &object.key).map_or(0, |o| o.bytes.len() as u64)
 }
 
 /// Takes one record's worth of records/s and bytes/s, or nothing.
