@@ -189,7 +189,7 @@ fn destination_validation_errors() {
     assert_err(
         e.create_delivery_stream(none),
         FirehoseErrorKind::InvalidArgument,
-        "Exactly one destination configuration must be specified (ExtendedS3DestinationConfiguration).",
+        "Exactly one destination configuration must be specified (ExtendedS3, Redshift, Amazonopensearchservice, HttpEndpoint or Splunk).",
     );
 }
 
@@ -208,6 +208,7 @@ fn list_is_alphabetical_paged_and_filtered() {
             role_arn: ROLE.into(),
         }),
         extended_s3_destination_configuration: Some(s3_config()),
+        ..Default::default()
     })
     .unwrap();
     let first = e.list_delivery_streams(None, Some(DeliveryStreamType::DirectPut), None).unwrap();
@@ -299,6 +300,7 @@ fn kinesis_source_refuses_puts() {
             role_arn: ROLE.into(),
         }),
         extended_s3_destination_configuration: Some(s3_config()),
+        ..Default::default()
     })
     .unwrap();
     e.advance_by(e.config.transition_ms);

@@ -28,6 +28,7 @@ use crate::engine::firehose::error::FirehoseError;
 use crate::engine::firehose::types::{
     CreateDeliveryStreamInput, DeliveryStreamDescription, DeliveryStreamType, ExtendedS3DestinationUpdate,
 };
+use crate::engine::firehose::destinations::Target;
 use crate::engine::firehose::{FirehoseConfig, FirehoseEngine};
 use crate::engine::time::EpochMillis;
 
@@ -211,18 +212,14 @@ pub fn operation_names() -> Vec<String> {
 /// CreateDeliveryStreamInput members the engine does not simulate.
 const CREATE_UNSUPPORTED: &[&str] = &[
     "AmazonOpenSearchServerlessDestinationConfiguration",
-    "AmazonopensearchserviceDestinationConfiguration",
     "DatabaseSourceConfiguration",
     "DeliveryStreamEncryptionConfigurationInput",
     "DirectPutSourceConfiguration",
     "ElasticsearchDestinationConfiguration",
-    "HttpEndpointDestinationConfiguration",
     "IcebergDestinationConfiguration",
     "MSKSourceConfiguration",
-    "RedshiftDestinationConfiguration",
     "S3DestinationConfiguration",
     "SnowflakeDestinationConfiguration",
-    "SplunkDestinationConfiguration",
     "Tags",
 ];
 
@@ -248,6 +245,40 @@ const S3_UNSUPPORTED: &[&str] = &[
     "S3BackupConfiguration",
     "S3BackupUpdate",
 ];
+
+/// The other destinations Kinesis Lab simulates, with the members of each it does not.
+const OTHER_DESTINATIONS: &[(&str, &[&str])] = &[
+    ("RedshiftDestinationConfiguration", &["S3BackupConfiguration", "SecretsManagerConfiguration"]),
+    ("AmazonopensearchserviceDestinationConfiguration", &["VpcConfiguration", "DocumentIdOptions"]),
+    ("HttpEndpointDestinationConfiguration", &["SecretsManagerConfiguration"]),
+    ("SplunkDestinationConfiguration", &["SecretsManagerConfiguration"]),
+];
+
+/// Refuses the unsimulated members of a Redshift, OpenSearch, HTTP endpoint or Splunk configuration
+/// (and of its S3 part); the "off" values of logging, encryption and backup are accepted.
+fn refuse_other_destination_members(destination: &Value, parent: &str, unsupported: &[&str]) -> Result<(), WireError> {
+    let refuse = |m: &str| Err(WireError::unsupported(&format!("the Firehose request member {parent}.{m}")));
+    if let Some(m) = unsupported.iter().find(|m| destination.get(**m).is_some()) {
+        return refuse(m);
+    }
+    if parent == "RedshiftDestinationConfiguration"
+        && destination.get("S3BackupMode").and_then(Value::as_str).is_some_and(|m| m != "Disabled")
+    {
+        return refuse("S3BackupMode (Enabled)");
+    }
+    if destination.pointer("/CloudWatchLoggingOptions/Enabled") == Some(&Value::Bool(true)) {
+        return refuse("CloudWatchLoggingOptions (Enabled)");
+    }
+    if let Some(s3) = destination.get("S3Configuration") {
+        if s3.pointer("/EncryptionConfiguration/KMSEncryptionConfig").is_some() {
+            return refuse("S3Configuration.EncryptionConfiguration.KMSEncryptionConfig");
+        }
+        if s3.pointer("/CloudWatchLoggingOptions/Enabled") == Some(&Value::Bool(true)) {
+            return refuse("S3Configuration.CloudWatchLoggingOptions (Enabled)");
+        }
+    }
+    Ok(())
+}
 
 fn refuse_members(input: &Value, members: &[&str]) -> Result<(), WireError> {
     match members.iter().find(|m| input.get(**m).is_some()) {
@@ -287,6 +318,11 @@ fn create_input(input: &Value) -> Result<CreateDeliveryStreamInput, WireError> {
     if let Some(d) = input.get("ExtendedS3DestinationConfiguration") {
         refuse_destination_members(d, "ExtendedS3DestinationConfiguration")?;
     }
+    for (member, unsupported) in OTHER_DESTINATIONS {
+        if let Some(d) = input.get(*member) {
+            refuse_other_destination_members(d, member, unsupported)?;
+        }
+    }
     parse(input.clone())
 }
 
@@ -302,9 +338,21 @@ fn render_description(d: &DeliveryStreamDescription, exclusive_start_destination
         let mut out = strip_nulls(serde_json::to_value(s3).unwrap_or(Value::Null));
         if let Value::Object(map) = &mut out {
             map.insert("EncryptionConfiguration".into(), json!({ "NoEncryptionConfig": "NoEncryption" }));
-            map.insert("S3BackupMode".into(), json!("Disabled"));
         }
-        destinations.push(json!({ "DestinationId": dest.destination_id, "ExtendedS3DestinationDescription": out }));
+        let (member, description) = match &dest.target {
+            Target::S3 => {
+                if let Value::Object(map) = &mut out {
+                    map.insert("S3BackupMode".into(), json!("Disabled"));
+                }
+                ("ExtendedS3DestinationDescription", out)
+            }
+            other => {
+                // The S3 part of another destination is an S3DestinationDescription: no processing.
+                let processing = out.as_object_mut().and_then(|m| m.remove("ProcessingConfiguration"));
+                other_destination_description(other, out, processing)
+            }
+        };
+        destinations.push(json!({ "DestinationId": dest.destination_id, member: description }));
     }
     let mut out = Map::new();
     out.insert("DeliveryStreamName".into(), json!(d.delivery_stream_name));
@@ -331,6 +379,80 @@ fn render_description(d: &DeliveryStreamDescription, exclusive_start_destination
     out.insert("Destinations".into(), Value::Array(destinations));
     out.insert("HasMoreDestinations".into(), json!(d.has_more_destinations));
     Value::Object(out)
+}
+
+/// The description of a Redshift, OpenSearch, HTTP endpoint or Splunk destination (model shapes
+/// *DestinationDescription), around its S3 part.
+fn other_destination_description(target: &Target, s3: Value, processing: Option<Value>) -> (&'static str, Value) {
+    let mut out = Map::new();
+    let (member, fields) = match target {
+        Target::S3 => ("ExtendedS3DestinationDescription", json!({})),
+        Target::Redshift(r) => (
+            "RedshiftDestinationDescription",
+            json!({
+                "RoleARN": r.role_arn,
+                "ClusterJDBCURL": r.cluster_jdbc_url,
+                "CopyCommand": strip_nulls(serde_json::to_value(&r.copy_command).unwrap_or(Value::Null)),
+                "Username": r.username,
+                "RetryOptions": {"DurationInSeconds": r.retry_secs},
+                "S3BackupMode": "Disabled",
+            }),
+        ),
+        Target::OpenSearch(o) => (
+            "AmazonopensearchserviceDestinationDescription",
+            json!({
+                "RoleARN": o.role_arn,
+                "DomainARN": o.domain_arn,
+                "ClusterEndpoint": o.cluster_endpoint,
+                "IndexName": o.index_name,
+                "TypeName": o.type_name,
+                "IndexRotationPeriod": o.rotation,
+                "BufferingHints": o.buffering_hints,
+                "RetryOptions": {"DurationInSeconds": o.retry_secs},
+                "S3BackupMode": o.backup_mode,
+            }),
+        ),
+        Target::Http(h) => (
+            "HttpEndpointDestinationDescription",
+            json!({
+                "EndpointConfiguration": {"Url": h.url, "Name": h.name},
+                "BufferingHints": h.buffering_hints,
+                "RequestConfiguration": {
+                    "ContentEncoding": h.content_encoding,
+                    "CommonAttributes": h.common_attributes,
+                },
+                "RoleARN": h.role_arn,
+                "RetryOptions": {"DurationInSeconds": h.retry_secs},
+                "S3BackupMode": h.backup_mode,
+            }),
+        ),
+        Target::Splunk(sp) => (
+            "SplunkDestinationDescription",
+            json!({
+                "HECEndpoint": sp.hec_endpoint,
+                "HECEndpointType": sp.endpoint_type,
+                "HECAcknowledgmentTimeoutInSeconds": sp.ack_timeout_secs,
+                "BufferingHints": sp.buffering_hints,
+                "RetryOptions": {"DurationInSeconds": sp.retry_secs},
+                "S3BackupMode": sp.backup_mode,
+            }),
+        ),
+    };
+    if let Value::Object(map) = strip_nulls(fields) {
+        out.extend(map);
+    }
+    let target_processing = match target {
+        Target::OpenSearch(o) => o.processing_configuration.as_ref(),
+        Target::Http(h) => h.processing_configuration.as_ref(),
+        Target::Splunk(sp) => sp.processing_configuration.as_ref(),
+        _ => None,
+    };
+    let processing = target_processing.and_then(|p| serde_json::to_value(p).ok()).or(processing);
+    if let Some(p) = processing {
+        out.insert("ProcessingConfiguration".into(), strip_nulls(p));
+    }
+    out.insert("S3DestinationDescription".into(), s3);
+    (member, Value::Object(out))
 }
 
 /// Epoch milliseconds as the epoch seconds JSON 1.1 puts on the wire.

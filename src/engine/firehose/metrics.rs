@@ -28,6 +28,11 @@ pub struct FirehoseMetricPoint {
     /// deaggregation, so one aggregated record counts once).
     pub kinesis_read_records: u64,
     pub kinesis_read_bytes: u64,
+    /// DeliveryToRedshift / DeliveryToAmazonOpenSearchService / DeliveryToHttpEndpoint / DeliveryToSplunk
+    /// .Success (successes / attempts) and .Records, for whichever of those the stream delivers to.
+    pub delivery_to_target_attempts: u64,
+    pub delivery_to_target_success: u64,
+    pub delivery_to_target_records: u64,
 }
 
 /// A bounded series of per-second points, newest last; seconds with no activity are absent.
@@ -83,6 +88,9 @@ impl FirehoseMetricSeries {
             t.throttled_records += p.throttled_records;
             t.kinesis_read_records += p.kinesis_read_records;
             t.kinesis_read_bytes += p.kinesis_read_bytes;
+            t.delivery_to_target_attempts += p.delivery_to_target_attempts;
+            t.delivery_to_target_success += p.delivery_to_target_success;
+            t.delivery_to_target_records += p.delivery_to_target_records;
         }
         t
     }

@@ -236,7 +236,7 @@ pub fn validate(prefix: Option<&str>, error_output_prefix: Option<&str>) -> Fire
     }
     if !segments.iter().any(|s| matches!(s, Segment::Timestamp(_))) {
         segments.push(Segment::Timestamp(
-            parse_time_format(DEFAULT_TIMESTAMP_FORMAT, PrefixField::Prefix).expect("default format parses"),
+            default_timestamp_tokens(),
         ));
     }
     for (segs, field) in
@@ -280,6 +280,20 @@ pub fn utc_parts(ms: EpochMillis) -> (i64, u32, u32, u64, u64, u64) {
     let (y, mo, d) = civil_from_days((secs / 86_400) as i64);
     let rem = secs % 86_400;
     (y, mo, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// The tokens of DEFAULT_TIMESTAMP_FORMAT (`yyyy/MM/dd/HH/`).
+pub fn default_timestamp_tokens() -> Vec<TimeToken> {
+    vec![
+        TimeToken::Year,
+        TimeToken::Literal("/".into()),
+        TimeToken::Month,
+        TimeToken::Literal("/".into()),
+        TimeToken::Day,
+        TimeToken::Literal("/".into()),
+        TimeToken::Hour,
+        TimeToken::Literal("/".into()),
+    ]
 }
 
 pub fn format_time(tokens: &[TimeToken], ms: EpochMillis) -> String {
@@ -355,6 +369,11 @@ mod tests {
         assert!(parse_time_format("yyy", PrefixField::Prefix).is_err());
         assert!(parse_time_format("'open", PrefixField::Prefix).is_err());
         assert!(parse_time_format("", PrefixField::Prefix).is_err());
+    }
+
+    #[test]
+    fn default_tokens_are_the_default_format() {
+        assert_eq!(parse_time_format(DEFAULT_TIMESTAMP_FORMAT, PrefixField::Prefix).unwrap(), default_timestamp_tokens());
     }
 
     #[test]

@@ -170,6 +170,11 @@ pub struct CreateDeliveryStreamInput {
     pub delivery_stream_type: Option<DeliveryStreamType>,
     pub kinesis_stream_source_configuration: Option<KinesisStreamSourceConfiguration>,
     pub extended_s3_destination_configuration: Option<ExtendedS3DestinationConfiguration>,
+    pub redshift_destination_configuration: Option<super::destinations::RedshiftDestinationConfiguration>,
+    #[serde(rename = "AmazonopensearchserviceDestinationConfiguration")]
+    pub opensearch_destination_configuration: Option<super::destinations::OpenSearchDestinationConfiguration>,
+    pub http_endpoint_destination_configuration: Option<super::destinations::HttpEndpointDestinationConfiguration>,
+    pub splunk_destination_configuration: Option<super::destinations::SplunkDestinationConfiguration>,
 }
 
 /// The stored, validated Extended S3 destination (defaults filled in).
@@ -209,7 +214,11 @@ pub struct ExtendedS3DestinationDescription {
 #[serde(rename_all = "PascalCase")]
 pub struct DestinationDescription {
     pub destination_id: String,
+    /// The S3 configuration: the destination itself for Extended S3, else the destination's S3 part.
     pub extended_s3_destination_description: ExtendedS3DestinationDescription,
+    /// The destination when it is not S3 (the API layer renders its own description shape).
+    #[serde(skip)]
+    pub target: super::destinations::Target,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
