@@ -14,6 +14,7 @@ pub mod limits;
 pub mod metrics;
 pub mod prefix;
 pub mod s3;
+pub mod transform;
 pub mod types;
 
 use std::collections::{BTreeMap, VecDeque};
