@@ -18,6 +18,7 @@ mod shortcuts;
 mod streams;
 mod terminal;
 mod theme;
+pub mod transform_worker;
 
 use leptos::prelude::*;
 

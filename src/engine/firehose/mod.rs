@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod prefix;
 pub mod s3;
 pub mod targets;
+pub mod transform;
 pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
