@@ -230,7 +230,9 @@ impl Sandbox {
     /// Works toward a fast-forward to `target_ms`: at most `max_ticks` ticks, each possibly followed by one
     /// repetition step. Call again until `now_ms() >= target_ms`; how the work is split never changes the
     /// outcome. Anything else that moves the clock in between simply starts a new sample.
+    /// Like `advance_toward`, the clock holds while Firehose waits for a transform script.
     pub fn fast_forward_toward(&mut self, target_ms: EpochMillis, max_ticks: u64) {
+        let Some(target_ms) = self.firehose_bound(target_ms) else { return };
         self.fast_forward_streams_toward(target_ms, max_ticks);
         self.sync_firehose();
     }
@@ -238,7 +240,7 @@ impl Sandbox {
     fn fast_forward_streams_toward(&mut self, target_ms: EpochMillis, max_ticks: u64) {
         self.finish_tick();
         let mut ticks = 0;
-        while self.now_ms() < target_ms && ticks < max_ticks.max(1) {
+        while self.now_ms() < target_ms && ticks < max_ticks.max(1) && !self.awaiting_transforms() {
             let now = self.now_ms();
             let boundary = ((now / TICK_MS) + 1).saturating_mul(TICK_MS);
             if !self.anything_active() || boundary > target_ms {

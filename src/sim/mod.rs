@@ -276,9 +276,29 @@ impl Sandbox {
     /// in the middle of a tick (the clock then stands at that tick's boundary with some of its calls still
     /// to send). Calling again carries on exactly where it stopped, so the outcome is the same as one
     /// `advance_to`: the page uses this to keep each animation frame short under heavy traffic.
+    ///
+    /// While Firehose waits for a learner's transform script to answer, the whole sandbox holds (nothing
+    /// moves), and a move stops at the instant Firehose would send a batch to a script: so the outcome
+    /// depends on the script's answers, never on how long the page took to run them.
     pub fn advance_toward(&mut self, target_ms: EpochMillis, max_records: u64) {
+        let Some(target_ms) = self.firehose_bound(target_ms) else { return };
         self.advance_streams_toward(target_ms, max_records);
         self.sync_firehose();
+    }
+
+    /// How far the clock may move toward `target_ms` given Firehose's transforms: None while a script's
+    /// answer is awaited, else the target or the next instant a batch goes to a script, if sooner.
+    pub(crate) fn firehose_bound(&self, target_ms: EpochMillis) -> Option<EpochMillis> {
+        let engine = &self.firehose.engine;
+        if engine.awaiting_transforms() {
+            return None;
+        }
+        Some(engine.next_script_dispatch_ms().map_or(target_ms, |t| t.max(self.now_ms()).min(target_ms)))
+    }
+
+    /// True while Firehose waits for the page to run a learner's transform script.
+    pub fn awaiting_transforms(&self) -> bool {
+        self.firehose.engine.awaiting_transforms()
     }
 
     /// Firehose follows the Data Streams clock (its buffers flush at their own due times within a jump).
@@ -290,6 +310,9 @@ impl Sandbox {
     fn advance_streams_toward(&mut self, target_ms: EpochMillis, max_records: u64) {
         let mut budget = max_records.max(1);
         loop {
+            if self.awaiting_transforms() {
+                return;
+            }
             if self.in_tick.is_some() {
                 if !self.continue_tick(&mut budget) {
                     return;
@@ -322,7 +345,7 @@ impl Sandbox {
     /// of heavy traffic take milliseconds; anything else runs the same ticks as `advance_to`.
     pub fn fast_forward(&mut self, duration_ms: u64) {
         let target_ms = self.now_ms().saturating_add(duration_ms);
-        while self.now_ms() < target_ms {
+        while self.now_ms() < target_ms && !self.awaiting_transforms() {
             self.fast_forward_toward(target_ms, u64::MAX);
         }
     }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod limits;
 pub mod metrics;
 pub mod prefix;
+pub mod processing;
 pub mod s3;
 pub mod targets;
 pub mod transform;
@@ -193,6 +194,9 @@ pub struct DeliveryStream {
     /// When the pending status change (CREATING → ACTIVE, DELETING → gone) happens.
     pub transition_due_ms: Option<EpochMillis>,
     pub buffer: Buffer,
+    /// Records waiting for the Lambda transform (empty without one).
+    #[serde(default)]
+    pub processing: processing::ProcessingStage,
     throttle: Throttle,
     pub metrics: FirehoseMetricSeries,
 }
@@ -222,6 +226,12 @@ impl DeliveryStream {
         }
     }
 
+    /// The Lambda processor's settings, when the stream transforms records (validated at creation; a
+    /// tampered save that no longer validates transforms nothing).
+    pub fn lambda_processor(&self) -> Option<processing::LambdaSettings> {
+        self.processing().and_then(|p| processing::lambda_settings(p).ok().flatten())
+    }
+
     /// The destination's ProcessingConfiguration.
     pub fn processing(&self) -> Option<&ProcessingConfiguration> {
         match &self.target {
@@ -245,6 +255,7 @@ impl DeliveryStream {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Due {
     Transition(String),
+    Process(String),
     Flush(String),
     Retry,
 }
@@ -323,6 +334,16 @@ pub struct FirehoseEngine {
     /// Deliveries to those that failed, waiting for a retry.
     #[serde(default)]
     pending_batches: VecDeque<delivery::PendingBatch>,
+    /// Transform functions by Lambda ARN.
+    #[serde(default)]
+    functions: BTreeMap<String, transform::TransformFunction>,
+    /// Invocations of learners' scripts waiting for the page's answer.
+    #[serde(default)]
+    waiting: VecDeque<processing::WaitingInvocation>,
+    #[serde(default)]
+    next_invocation: u64,
+    #[serde(default)]
+    invocation_log: VecDeque<processing::InvocationLog>,
 }
 
 impl FirehoseEngine {
@@ -339,6 +360,10 @@ impl FirehoseEngine {
             pending_objects: VecDeque::new(),
             targets: targets::Targets::default(),
             pending_batches: VecDeque::new(),
+            functions: BTreeMap::new(),
+            waiting: VecDeque::new(),
+            next_invocation: 1,
+            invocation_log: VecDeque::new(),
         }
     }
 
@@ -367,14 +392,24 @@ impl FirehoseEngine {
 
     /// Moves the clock to `target_ms`, doing everything due on the way at its own instant: CREATING →
     /// ACTIVE, DELETING → removed, interval flushes (interval 0: on this advance). Never runs back.
+    ///
+    /// While a learner's script is being run by the page (`awaiting_transforms`), the clock holds: this
+    /// does nothing, and it stops at the instant it sends a batch to a script.
     pub fn advance_to(&mut self, target_ms: EpochMillis) {
+        if self.awaiting_transforms() {
+            return;
+        }
         while let Some((due, what)) = self.next_due(target_ms) {
             self.sample_freshness(due);
             self.now_ms = self.now_ms.max(due);
             match what {
                 Due::Transition(name) => self.complete_transition(&name),
+                Due::Process(name) => self.dispatch_transform(&name),
                 Due::Flush(name) => self.flush(&name, FlushReason::Interval),
                 Due::Retry => self.retry_due(due),
+            }
+            if self.awaiting_transforms() {
+                return;
             }
         }
         self.sample_freshness(target_ms);
@@ -396,7 +431,8 @@ impl FirehoseEngine {
                 .filter(|o| o.stream == stream.name)
                 .map(|o| o.oldest_arrival_ms)
                 .chain(self.pending_batches.iter().filter(|b| b.stream == stream.name).map(|b| b.oldest_arrival_ms));
-            let Some(oldest) = stream.buffer.oldest_arrival_ms().into_iter().chain(waiting).min() else { continue };
+            let staged = stream.processing.oldest_ms();
+            let Some(oldest) = stream.buffer.oldest_arrival_ms().into_iter().chain(staged).chain(waiting).min() else { continue };
             let last = second_of(to_ms);
             let first = second_of(from_ms).max(last.saturating_sub(stream.metrics.capacity_seconds() as u64));
             for sec in first..=last {
@@ -416,8 +452,10 @@ impl FirehoseEngine {
     fn next_due(&self, limit_ms: EpochMillis) -> Option<(EpochMillis, Due)> {
         let streams = self.streams.values().flat_map(|s| {
             let t = s.transition_due_ms.map(|d| (d, 0u8, Due::Transition(s.name.clone())));
-            let f = s.flush_due_ms().map(|d| (d, 1u8, Due::Flush(s.name.clone())));
-            t.into_iter().chain(f)
+            let p = if s.status == DeliveryStreamStatus::Active { self.processing_due_ms(&s.name) } else { None };
+            let p = p.map(|d| (d, 1u8, Due::Process(s.name.clone())));
+            let f = s.flush_due_ms().map(|d| (d, 2u8, Due::Flush(s.name.clone())));
+            t.into_iter().chain(p).chain(f)
         });
         let retry = self
             .pending_objects
@@ -425,7 +463,7 @@ impl FirehoseEngine {
             .map(|o| o.next_attempt_ms)
             .chain(self.pending_batches.iter().map(|b| b.next_attempt_ms))
             .min()
-            .map(|d| (d, 2u8, Due::Retry));
+            .map(|d| (d, 3u8, Due::Retry));
         streams
             .chain(retry)
             .filter(|(due, _, _)| *due <= limit_ms)
@@ -495,6 +533,7 @@ impl FirehoseEngine {
             last_update_timestamp_ms: None,
             transition_due_ms: Some(now + self.config.transition_ms),
             buffer: Buffer::default(),
+            processing: processing::ProcessingStage::default(),
             throttle: Throttle::new(self.config.direct_put_quota, now),
             metrics: FirehoseMetricSeries::new(self.config.metric_series_seconds),
         };
@@ -519,8 +558,10 @@ impl FirehoseEngine {
                 stream.status = DeliveryStreamStatus::Deleting;
                 stream.transition_due_ms = Some(now + transition);
                 stream.buffer = Buffer::default();
+                stream.processing = processing::ProcessingStage::default();
                 self.pending_objects.retain(|o| o.stream != name);
                 self.pending_batches.retain(|b| b.stream != name);
+                self.waiting.retain(|w| w.stream != name);
                 Ok(())
             }
         }
@@ -639,6 +680,9 @@ impl FirehoseEngine {
             processing_configuration: update.processing_configuration.or_else(|| d.processing_configuration.clone()),
         };
         let destination = resolve_destination(merged)?;
+        // What was buffered under the old configuration is delivered with it. Staged records go to their
+        // transform first (for a script, the update waits for nothing: its answer is applied when it comes).
+        self.dispatch_transform(name);
         self.flush(name, FlushReason::Update);
         let now = self.now_ms;
         let stream = self.streams.get_mut(name).expect("checked above");
@@ -771,34 +815,47 @@ impl FirehoseEngine {
         Ok(taken)
     }
 
-    /// Adds an accepted record to the buffer, flushing on size: the buffer is delivered before a record
-    /// that would take it over the size hint (a record is never split), and as soon as it reaches it.
+    /// Takes an accepted record: counts it, gives it a RecordId, and sends it on — to the Lambda
+    /// processing stage when the stream transforms records, else straight to the buffer.
     fn accept(&mut self, name: &str, data: &[u8]) -> String {
         let record_id = self.record_id();
         let now = self.now_ms;
-        let stream = self.streams.get_mut(name).expect("accept follows writable");
-        let len = data.len() as u64 + stream.delimiter().len() as u64;
+        let Some(stream) = self.streams.get_mut(name) else { return record_id };
         let p = stream.metrics.at(now);
         p.incoming_bytes += data.len() as u64;
         p.incoming_records += 1;
+        if stream.lambda_processor().is_some() {
+            self.stage_for_transform(name, &record_id, now, data);
+        } else {
+            self.buffer_record(name, &record_id, now, data);
+        }
+        record_id
+    }
+
+    /// Adds a record to the buffer, flushing on size: the buffer is delivered before a record that would
+    /// take it over the size hint (a record is never split), and as soon as it reaches it.
+    /// `arrival_ms` is when Firehose received it (object keys use the oldest record's).
+    fn buffer_record(&mut self, name: &str, record_id: &str, arrival_ms: EpochMillis, data: &[u8]) {
+        let Some(stream) = self.streams.get_mut(name) else { return };
+        let len = data.len() as u64 + stream.delimiter().len() as u64;
         let over = stream.buffer.bytes() + len > stream.size_limit_bytes();
         if over && !stream.buffer.is_empty() {
             self.flush(name, FlushReason::Size);
         }
-        let stream = self.streams.get_mut(name).expect("still there");
+        let Some(stream) = self.streams.get_mut(name) else { return };
         let delimiter = stream.delimiter();
         let buffer = &mut stream.buffer;
         buffer.data.extend_from_slice(data);
         buffer.data.extend_from_slice(delimiter);
         buffer.record_ends.push(buffer.data.len() as u32);
         buffer.records += 1;
-        buffer.oldest_arrival_ms.get_or_insert(now);
-        buffer.first_record_id.get_or_insert_with(|| record_id.clone());
-        buffer.last_record_id = Some(record_id.clone());
+        let oldest = buffer.oldest_arrival_ms.get_or_insert(arrival_ms);
+        *oldest = (*oldest).min(arrival_ms);
+        buffer.first_record_id.get_or_insert_with(|| record_id.to_string());
+        buffer.last_record_id = Some(record_id.to_string());
         if stream.buffer.bytes() >= stream.size_limit_bytes() {
             self.flush(name, FlushReason::Size);
         }
-        record_id
     }
 
     /// A RecordId: AWS's are long opaque strings; here 96 base64 characters from the seeded generator.
@@ -1420,13 +1477,14 @@ fn resolve_any_destination(input: &CreateDeliveryStreamInput) -> FirehoseResult<
 /// The processors the engine simulates.
 fn check_processors(p: &ProcessingConfiguration) -> FirehoseResult<()> {
     for proc in &p.processors {
-        if proc.processor_type != ProcessorType::AppendDelimiterToRecord {
+        if !matches!(proc.processor_type, ProcessorType::AppendDelimiterToRecord | ProcessorType::Lambda) {
             return Err(FirehoseError::invalid_argument(format!(
-                "Processor type {:?} is not simulated yet; only AppendDelimiterToRecord is.",
+                "Processor type {:?} is not simulated yet; Lambda and AppendDelimiterToRecord are.",
                 proc.processor_type
             )));
         }
     }
+    processing::lambda_settings(p)?;
     Ok(())
 }
 
