@@ -529,7 +529,7 @@ fn append_delimiter_adds_newlines() {
     e.put_record_batch("orders", &[&b"{\"a\":1}"[..], b"{\"a\":2}"]).unwrap();
     e.advance_by(60_000);
     assert_eq!(object_bytes(&e, &keys(&e)[0]), b"{\"a\":1}\n{\"a\":2}\n");
-    // Other processors are not simulated yet and say so.
+    // A Lambda processor needs its function's ARN.
     let mut e = FirehoseEngine::new(FirehoseConfig::default(), START);
     let lambda = ExtendedS3DestinationConfiguration {
         processing_configuration: Some(ProcessingConfiguration {
@@ -541,7 +541,7 @@ fn append_delimiter_adds_newlines() {
     assert_err(
         e.create_delivery_stream(create_input("l", lambda)),
         FirehoseErrorKind::InvalidArgument,
-        "Processor type Lambda is not simulated yet; only AppendDelimiterToRecord is.",
+        "The Lambda processor needs a LambdaArn parameter.",
     );
 }
 
