@@ -16,6 +16,7 @@ pub mod limits;
 pub mod metrics;
 pub mod prefix;
 pub mod processing;
+mod restore;
 pub mod s3;
 pub mod targets;
 pub mod transform;
@@ -313,8 +314,11 @@ pub enum DeliveryKind {
     GaveUp,
 }
 
-/// One simulated account-and-region's Firehose.
+/// One simulated account-and-region's Firehose. Its serde impls are the derived ones plus a consistency
+/// check after loading (`restore`), so a crafted save cannot put the engine in a state it relies on never
+/// being in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct FirehoseEngine {
     pub config: FirehoseConfig,
     now_ms: EpochMillis,

@@ -14,7 +14,7 @@ pub mod iterator;
 pub mod limits;
 pub mod metrics;
 mod ondemand;
-mod persist;
+pub mod persist;
 mod read;
 pub mod record_log;
 mod reshard;
