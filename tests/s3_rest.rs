@@ -9,7 +9,9 @@ use kinesis_lab::api::firehose::FirehoseService;
 use kinesis_lab::api::kinesis::ApiReply;
 use kinesis_lab::api::s3rest::list::{self, ListParams};
 use kinesis_lab::api::s3rest::wire::{http_date, iso_date, percent_decode, query_decode, url_encode};
-use kinesis_lab::api::s3rest::{self, parse_range, ByteRange, RangeAnswer, S3Context, S3Request, S3Response, XML_NAMESPACE};
+use kinesis_lab::api::s3rest::{
+    self, parse_range, ByteRange, RangeAnswer, S3Context, S3Request, S3Response, XML_NAMESPACE,
+};
 use kinesis_lab::engine::firehose::s3::{S3Object, S3Store};
 use kinesis_lab::engine::firehose::FirehoseConfig;
 use md5::{Digest, Md5};
@@ -17,10 +19,16 @@ use proptest::prelude::*;
 use serde_json::json;
 
 const T0: u64 = 1_700_000_000_000; // Tue, 14 Nov 2023 22:13:20 GMT
-const CTX: S3Context<'static> = S3Context { region: "us-east-1", account_id: "123456789012", request_id: "REQ0000000000001" };
+const CTX: S3Context<'static> =
+    S3Context { region: "us-east-1", account_id: "123456789012", request_id: "REQ0000000000001" };
 
 fn object(bytes: &[u8], ms: u64) -> S3Object {
-    S3Object { bytes: bytes.to_vec(), content_type: "application/octet-stream".into(), content_encoding: None, last_modified_ms: ms }
+    S3Object {
+        bytes: bytes.to_vec(),
+        content_type: "application/octet-stream".into(),
+        content_encoding: None,
+        last_modified_ms: ms,
+    }
 }
 
 fn store(keys: &[&str]) -> S3Store {
@@ -33,7 +41,8 @@ fn store(keys: &[&str]) -> S3Store {
 }
 
 fn auth() -> Vec<(String, String)> {
-    vec![("Authorization".into(), "AWS4-HMAC-SHA256 Credential=AKID/20231114/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0".into())]
+    let value = "AWS4-HMAC-SHA256 Credential=AKID/20231114/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+    vec![("Authorization".into(), value.into())]
 }
 
 fn call_with(store: &S3Store, method: &str, target: &str, headers: &[(String, String)]) -> S3Response {
@@ -271,7 +280,8 @@ fn continuation_tokens_page_through_and_bad_ones_are_refused() {
 
     for bad in ["bm90LWEtdG9rZW4=", "%%%", "logs%2Fx"] {
         let r = get(&s, &format!("/bucket?list-type=2&continuation-token={bad}"));
-        assert_eq!(error_code(&r), (400, "InvalidArgument".into(), "The continuation token provided is incorrect".into()));
+        let expected = (400, "InvalidArgument".into(), "The continuation token provided is incorrect".into());
+        assert_eq!(error_code(&r), expected);
         assert_eq!(one(&text(&r), "ArgumentName").as_deref(), Some("continuation-token"));
     }
     // An empty token is no token.
@@ -346,7 +356,8 @@ fn page_through_v1(s: &S3Store, prefix: &str, delimiter: Option<&str>, max_keys:
     let mut seen = Vec::new();
     let mut marker = String::new();
     for _ in 0..10_000 {
-        let mut target = format!("/bucket?max-keys={max_keys}&prefix={}&marker={}", url_encode(prefix), url_encode(&marker));
+        let (prefix_q, marker_q) = (url_encode(prefix), url_encode(&marker));
+        let mut target = format!("/bucket?max-keys={max_keys}&prefix={prefix_q}&marker={marker_q}");
         if let Some(d) = delimiter {
             target.push_str(&format!("&delimiter={}", url_encode(d)));
         }
@@ -433,7 +444,9 @@ fn get_bucket_location() {
     let xml = text(&get(&s, "/bucket?location"));
     assert!(xml.contains(&format!("<LocationConstraint xmlns=\"{XML_NAMESPACE}\"/>")), "{xml}");
     let ctx = S3Context { region: "eu-west-1", ..CTX };
-    let r = s3rest::handle(&S3Request { method: "GET", path: "/bucket", query: "location", headers: &auth() }, &s, &ctx);
+    let headers = auth();
+    let request = S3Request { method: "GET", path: "/bucket", query: "location", headers: &headers };
+    let r = s3rest::handle(&request, &s, &ctx);
     assert!(text(&r).contains(">eu-west-1</LocationConstraint>"));
 }
 
@@ -556,7 +569,8 @@ fn missing_buckets_and_keys() {
     let s = store(&["a"]);
     for target in ["/missing", "/missing?list-type=2", "/missing?location", "/missing/a"] {
         let r = get(&s, target);
-        assert_eq!(error_code(&r), (404, "NoSuchBucket".into(), "The specified bucket does not exist".into()), "{target}");
+        let expected = (404, "NoSuchBucket".into(), "The specified bucket does not exist".into());
+        assert_eq!(error_code(&r), expected, "{target}");
         let xml = text(&r);
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"), "{xml}");
         assert_eq!(one(&xml, "BucketName").as_deref(), Some("missing"));
@@ -599,7 +613,8 @@ fn requests_need_credentials() {
     let s = store(&["a"]);
     let r = call_with(&s, "GET", "/bucket/a", &[]);
     assert_eq!(error_code(&r), (403, "AccessDenied".into(), "Access Denied".into()));
-    let presigned = call_with(&s, "GET", "/bucket/a?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2Fx&X-Amz-Signature=0", &[]);
+    let url = "/bucket/a?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2Fx&X-Amz-Signature=0";
+    let presigned = call_with(&s, "GET", url, &[]);
     assert_eq!(presigned.status, 200);
 }
 

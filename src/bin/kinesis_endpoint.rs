@@ -38,7 +38,8 @@ struct Options {
     config: EngineConfig,
 }
 
-const USAGE: &str = "usage: kinesis-endpoint --port PORT [--s3-port PORT] [--shard-limit N] [--transition-ms N] [--no-limits] [--account-id ID] [--region REGION]";
+const USAGE: &str = "usage: kinesis-endpoint --port PORT [--s3-port PORT] [--shard-limit N] [--transition-ms N] \
+                     [--no-limits] [--account-id ID] [--region REGION]";
 
 fn parse_options() -> Result<Options, String> {
     let mut port = None;
@@ -222,12 +223,14 @@ fn handle_s3(firehose: SharedFirehose, mut request: Request, request_number: u64
         let Ok(mut svc) = firehose.lock() else { return };
         svc.engine.advance_to(wall_ms());
         let engine = &svc.engine;
-        let ctx = S3Context { region: &engine.config.region, account_id: &engine.config.account_id, request_id: &request_id };
+        let config = &engine.config;
+        let ctx = S3Context { region: &config.region, account_id: &config.account_id, request_id: &request_id };
         let s3_request = S3Request { method: &method, path: &path, query: &query, headers: &headers };
         s3rest::handle(&s3_request, &engine.s3, &ctx)
     };
     let length = reply.body.len();
-    let mut response = Response::new(StatusCode(reply.status), Vec::new(), std::io::Cursor::new(reply.body), Some(length), None)
+    let body = std::io::Cursor::new(reply.body);
+    let mut response = Response::new(StatusCode(reply.status), Vec::new(), body, Some(length), None)
         // Always a Content-Length (HEAD's is the object's size), never chunked: clients size downloads by it.
         .with_chunked_threshold(usize::MAX);
     for (name, value) in &reply.headers {

@@ -243,7 +243,9 @@ def test_cli_ls_and_cp(endpoint, delivered, tmp_path):
     aws_s3(endpoint, "s3", "cp", f"s3://{BUCKET}/{key}", str(tmp_path) + "/")
     copied = tmp_path / key.rsplit("/", 1)[1]
     assert gzip.decompress(copied.read_bytes()) == b"".join(GZIP_RECORDS)
-    api = json.loads(aws_s3(endpoint, "s3api", "list-objects-v2", "--bucket", BUCKET, "--prefix", "plain/", "--output", "json"))
+    api = json.loads(
+        aws_s3(endpoint, "s3api", "list-objects-v2", "--bucket", BUCKET, "--prefix", "plain/", "--output", "json")
+    )
     assert [o["Key"] for o in api["Contents"]] == delivered["plain_keys"]
     head = json.loads(aws_s3(endpoint, "s3api", "head-object", "--bucket", BUCKET, "--key", key, "--output", "json"))
     assert head["ContentLength"] == copied.stat().st_size

@@ -242,7 +242,8 @@ fn bucket_location(ctx: &S3Context<'_>) -> S3Response {
     let xml = if ctx.region == "us-east-1" {
         format!("{XML_DECLARATION}<LocationConstraint xmlns=\"{XML_NAMESPACE}\"/>")
     } else {
-        format!("{XML_DECLARATION}<LocationConstraint xmlns=\"{XML_NAMESPACE}\">{}</LocationConstraint>", xml_escape(ctx.region))
+        let region = xml_escape(ctx.region);
+        format!("{XML_DECLARATION}<LocationConstraint xmlns=\"{XML_NAMESPACE}\">{region}</LocationConstraint>")
     };
     xml_ok(xml)
 }
@@ -254,7 +255,11 @@ fn max_keys(query: &[(String, String)]) -> Result<(usize, String), S3Error> {
     };
     match raw.trim().parse::<i64>() {
         Ok(n) if (0..=MAX_KEYS_ARGUMENT_MAX).contains(&n) => Ok(((n as usize).min(MAX_KEYS_PER_PAGE), n.to_string())),
-        _ => Err(S3Error::invalid_argument("Argument maxKeys must be an integer between 0 and 2147483647", "maxKeys", raw)),
+        _ => Err(S3Error::invalid_argument(
+            "Argument maxKeys must be an integer between 0 and 2147483647",
+            "maxKeys",
+            raw,
+        )),
     }
 }
 
@@ -316,7 +321,7 @@ fn list_objects_v2(
     // An empty token is no token; a token takes precedence over start-after (ListObjectsV2 reference).
     let token = param(query, "continuation-token");
     let resume = match token.filter(|t| !t.is_empty()) {
-        Some(t) => Some(list::decode_token(t).ok_or_else(|| S3Error::bad_continuation_token())?),
+        Some(t) => Some(list::decode_token(t).ok_or_else(S3Error::bad_continuation_token)?),
         None => None,
     };
     let after = resume.as_deref().or(start_after);
@@ -553,7 +558,8 @@ impl S3Error {
         let mut e = S3Error::new(
             "MethodNotAllowed",
             405,
-            "The specified method is not allowed against this resource. Kinesis Lab's simulated S3 buckets are read-only: only Firehose writes them.",
+            "The specified method is not allowed against this resource. \
+             Kinesis Lab's simulated S3 buckets are read-only: only Firehose writes them.",
         )
         .detail("Method", method.to_ascii_uppercase())
         .detail("ResourceType", resource.wire_name());
