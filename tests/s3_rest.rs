@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kinesis_lab::api::firehose::FirehoseService;
 use kinesis_lab::api::kinesis::ApiReply;
 use kinesis_lab::api::s3rest::list::{self, ListParams};
-use kinesis_lab::api::s3rest::wire::{http_date, iso_date, percent_decode, query_decode, url_encode};
+use kinesis_lab::api::s3rest::wire::{http_date, iso_date, parse_http_date, percent_decode, query_decode, url_encode};
 use kinesis_lab::api::s3rest::{
     self, parse_range, ByteRange, RangeAnswer, S3Context, S3Request, S3Response, XML_NAMESPACE,
 };
@@ -559,6 +559,41 @@ fn ranged_get_and_invalid_range() {
     assert_eq!(ranged("bytes=9-2").status, 200);
 }
 
+// GetObject conditional requests (RFC 7232 §6, as the GetObject reference describes them): If-Match
+// false → 412 PreconditionFailed "At least one of the pre-conditions you specified did not hold";
+// If-None-Match true → 304; If-Modified-Since not later → 304; If-Unmodified-Since earlier → 412;
+// If-Match true wins over a false If-Unmodified-Since.
+#[test]
+fn conditional_gets() {
+    let s = store(&["k"]); // last modified T0 = Tue, 14 Nov 2023 22:13:20 GMT
+    let tag = format!("\"{}\"", hex_md5(b"body of k"));
+    let with = |pairs: &[(&str, &str)]| {
+        let mut h = auth();
+        h.extend(pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+        call_with(&s, "GET", "/bucket/k", &h)
+    };
+    assert_eq!(with(&[("If-Match", &tag)]).status, 200);
+    assert_eq!(with(&[("If-Match", "*")]).status, 200);
+    let r = with(&[("If-Match", "\"0123\"")]);
+    let message = "At least one of the pre-conditions you specified did not hold";
+    let expected = (412, "PreconditionFailed".into(), message.into());
+    assert_eq!(error_code(&r), expected);
+    assert_eq!(one(&text(&r), "Condition").as_deref(), Some("If-Match"));
+    let r = with(&[("If-None-Match", &tag)]);
+    assert_eq!((r.status, r.body.len()), (304, 0));
+    assert_eq!(r.header("ETag"), Some(tag.as_str()));
+    assert_eq!(with(&[("If-None-Match", "\"other\"")]).status, 200);
+    assert_eq!(with(&[("If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT")]).status, 304);
+    assert_eq!(with(&[("If-Modified-Since", "Tue, 14 Nov 2023 22:13:19 GMT")]).status, 200);
+    assert_eq!(with(&[("If-Modified-Since", "yesterday")]).status, 200);
+    assert_eq!(with(&[("If-Unmodified-Since", "Tue, 14 Nov 2023 22:13:19 GMT")]).status, 412);
+    assert_eq!(with(&[("If-Unmodified-Since", "Tue, 14 Nov 2023 22:13:20 GMT")]).status, 200);
+    let both = [("If-Match", tag.as_str()), ("If-Unmodified-Since", "Tue, 14 Nov 2023 22:13:19 GMT")];
+    assert_eq!(with(&both).status, 200);
+    let r = call_with(&s, "HEAD", "/bucket/k", &[auth(), vec![("If-Match".into(), "\"x\"".into())]].concat());
+    assert_eq!((r.status, r.body.len()), (412, 0));
+}
+
 // ------------------------------------------------------------------------------------- errors
 
 // S3 error responses: <Error> with Code, Message, the code's own elements, RequestId and HostId, as
@@ -637,6 +672,10 @@ fn dates_and_encodings() {
     assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
     assert_eq!(http_date(1_767_225_600_000), "Thu, 01 Jan 2026 00:00:00 GMT");
     assert_eq!(iso_date(T0 + 7), "2023-11-14T22:13:20.007Z");
+    assert_eq!(parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"), Some(T0 / 1000));
+    assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+    assert_eq!(parse_http_date("Tue, 14 Nov 2023 22:13:20 UTC"), None);
+    assert_eq!(parse_http_date("Tue, 14 Foo 2023 22:13:20 GMT"), None);
     assert_eq!(percent_decode("a%20b+c%3d%zz%"), "a b+c=%zz%");
     assert_eq!(query_decode("a+b%2B"), "a b+");
     assert_eq!(url_encode("a b/c=d+é"), "a+b/c%3Dd%2B%C3%A9");
@@ -647,5 +686,11 @@ proptest! {
     #[test]
     fn url_encoding_round_trips(key in "\\PC{0,20}") {
         prop_assert_eq!(query_decode(&url_encode(&key)), key);
+    }
+
+    // HTTP dates read back what they write, to the second.
+    #[test]
+    fn http_dates_round_trip(ms in 0u64..8_000_000_000_000) {
+        prop_assert_eq!(parse_http_date(&http_date(ms)), Some(ms / 1000));
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! Operations: ListBuckets (`GET /`), ListObjectsV2 (`GET /bucket?list-type=2`), ListObjects
 //! (`GET /bucket`), GetBucketLocation (`GET /bucket?location`), HeadBucket, GetObject (with `Range`) and
-//! HeadObject. Every write answers MethodNotAllowed: only Firehose writes these buckets. Responses
+//! HeadObject (both with `If-Match`, `If-None-Match`, `If-Modified-Since` and `If-Unmodified-Since`).
+//! Every write answers MethodNotAllowed: only Firehose writes these buckets. Responses
 //! follow the S3 API reference (Amazon S3 API Reference, "Actions" and "Error responses"); signatures
 //! are not checked, only that the request carries credentials.
 
@@ -465,7 +466,51 @@ const RESPONSE_OVERRIDES: [(&str, &str); 6] = [
     ("response-content-encoding", "Content-Encoding"),
 ];
 
+/// The outcome of GetObject's and HeadObject's conditional headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precondition {
+    Proceed,
+    NotModified,
+    Failed(&'static str),
+}
+
+/// RFC 7232 §6 order, as S3 documents it for GetObject: If-Match, else If-Unmodified-Since (412 when
+/// false); then If-None-Match, else If-Modified-Since (304 when false). Dates compare in whole seconds,
+/// the precision of Last-Modified; an unreadable date is ignored.
+fn precondition(object: &S3Object, request: &S3Request<'_>) -> Precondition {
+    let etag = etag(&object.bytes);
+    let modified_s = object.last_modified_ms / 1000;
+    let matches = |list: &str| list.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag);
+    let date = |name| request_header(request, name).and_then(wire::parse_http_date);
+    if let Some(list) = request_header(request, "If-Match") {
+        if !matches(list) {
+            return Precondition::Failed("If-Match");
+        }
+    } else if date("If-Unmodified-Since").is_some_and(|since| modified_s > since) {
+        return Precondition::Failed("If-Unmodified-Since");
+    }
+    if let Some(list) = request_header(request, "If-None-Match") {
+        if matches(list) {
+            return Precondition::NotModified;
+        }
+    } else if date("If-Modified-Since").is_some_and(|since| modified_s <= since) {
+        return Precondition::NotModified;
+    }
+    Precondition::Proceed
+}
+
 fn get_object(object: &S3Object, request: &S3Request<'_>, query: &[(String, String)]) -> Result<S3Response, S3Error> {
+    match precondition(object, request) {
+        Precondition::Proceed => {}
+        Precondition::Failed(condition) => return Err(S3Error::precondition_failed(condition)),
+        Precondition::NotModified => {
+            let headers = vec![
+                ("Last-Modified".to_string(), http_date(object.last_modified_ms)),
+                ("ETag".to_string(), etag(&object.bytes)),
+            ];
+            return Ok(S3Response { status: 304, headers, body: Vec::new() });
+        }
+    }
     let size = object.bytes.len() as u64;
     let range_header = request_header(request, "Range");
     let (status, body, content_range) = match parse_range(range_header, size) {
@@ -574,6 +619,11 @@ impl S3Error {
             501,
             format!("Kinesis Lab's simulated S3 does not implement the {subresource} subresource."),
         )
+    }
+
+    pub fn precondition_failed(condition: &str) -> Self {
+        S3Error::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+            .detail("Condition", condition)
     }
 
     pub fn access_denied() -> Self {

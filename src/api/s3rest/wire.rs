@@ -114,3 +114,32 @@ pub fn iso_date(ms: EpochMillis) -> String {
     let (y, mo, d, h, mi, s) = utc_parts(ms);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", ms % 1000)
 }
+
+/// Seconds since the epoch of an HTTP date (IMF-fixdate, the form clients send in `If-Modified-Since`);
+/// None for anything else (RFC 7232: an invalid date makes the condition ignored).
+pub fn parse_http_date(text: &str) -> Option<u64> {
+    let rest = text.trim().split_once(", ")?.1;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let day: i64 = day.parse().ok()?;
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let year: i64 = year.parse().ok()?;
+    let hms: Vec<u64> = time.split(':').map(str::parse).collect::<Result<_, _>>().ok()?;
+    let [h, mi, s] = hms.as_slice() else { return None };
+    if !(1..=31).contains(&day) || *h > 23 || *mi > 59 || *s > 60 || year < 1970 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    u64::try_from(days).ok().map(|d| d * 86_400 + h * 3600 + mi * 60 + s)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
