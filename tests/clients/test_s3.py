@@ -172,6 +172,11 @@ def test_get_object_bytes(s3, delivered):
     assert part["Body"].read() == got[0][1:5]
     assert part["ContentRange"] == f"bytes 1-4/{len(got[0])}"
     assert part["ResponseMetadata"]["HTTPStatusCode"] == 206
+    # Conditional GET: If-None-Match with the current ETag is 304 Not Modified (botocore raises it).
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=BUCKET, Key=delivered["plain_keys"][0], IfNoneMatch=head["ETag"])
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 304
+    assert s3.get_object(Bucket=BUCKET, Key=delivered["plain_keys"][0], IfMatch=head["ETag"])["Body"].read() == got[0]
 
 
 # CompressionFormat GZIP (FACTS §2): the object is a gzip file of the records, key ending .gz, stored
@@ -256,7 +261,7 @@ def test_cli_ls_and_cp(endpoint, delivered, tmp_path):
 # pyarrow.fs.S3FileSystem (the AWS C++ SDK): get_file_info on a prefix selector (ListObjectsV2) and
 # open_input_stream (HeadObject, GetObject).
 def test_pyarrow_reads_delivered_objects(endpoint, delivered):
-    fs_module = pytest.importorskip("pyarrow.fs")
+    import pyarrow.fs as fs_module  # in tests/clients/requirements.txt
     fs = fs_module.S3FileSystem(
         endpoint_override=f"127.0.0.1:{endpoint.s3_port}",
         scheme="http",
