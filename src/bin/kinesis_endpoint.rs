@@ -4,16 +4,23 @@
 //! (`X-Amz-Target: Kinesis_20131202.*`) and Amazon Data Firehose (`Firehose_20150804.*`), each with its
 //! own service over the same account and region.
 //!
+//! With `--s3-port PORT`, a second port serves the simulated S3 buckets Firehose delivers into,
+//! read-only over the S3 REST API (path-style: `GET /bucket/key`; `api::s3rest`), so boto3's `s3`
+//! client, `aws s3` / `aws s3api` and pyarrow can read what Firehose wrote. Without it nothing listens
+//! for S3.
+//!
 //! `cargo run --release --features endpoint --bin kinesis-endpoint -- --port 4567
-//!  [--shard-limit N] [--transition-ms N] [--no-limits]`
+//!  [--s3-port 4568] [--shard-limit N] [--transition-ms N] [--no-limits] [--account-id ID] [--region REGION]`
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use kinesis_lab::api::firehose::{self, FirehoseService};
 use kinesis_lab::api::kinesis::{ApiReply, KinesisService, TARGET_PREFIX};
 use kinesis_lab::api::eventstream;
+use kinesis_lab::api::s3rest::{self, S3Context, S3Request};
 use kinesis_lab::engine::streams::types::SubscribeToShardEvent;
 use kinesis_lab::engine::firehose::{DirectPutQuota, FirehoseConfig};
 use kinesis_lab::engine::streams::EngineConfig;
@@ -26,19 +33,26 @@ const SUBSCRIPTION_POLL: Duration = Duration::from_millis(50);
 
 struct Options {
     port: u16,
+    /// The S3 REST port, if any.
+    s3_port: Option<u16>,
     config: EngineConfig,
 }
 
-const USAGE: &str = "usage: kinesis-endpoint --port PORT [--shard-limit N] [--transition-ms N] [--no-limits] [--account-id ID] [--region REGION]";
+const USAGE: &str = "usage: kinesis-endpoint --port PORT [--s3-port PORT] [--shard-limit N] [--transition-ms N] \
+                     [--no-limits] [--account-id ID] [--region REGION]";
 
 fn parse_options() -> Result<Options, String> {
     let mut port = None;
+    let mut s3_port = None;
     let mut config = EngineConfig::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--port" => port = Some(value("--port")?.parse::<u16>().map_err(|e| format!("--port: {e}"))?),
+            "--s3-port" => {
+                s3_port = Some(value("--s3-port")?.parse::<u16>().map_err(|e| format!("--s3-port: {e}"))?)
+            }
             "--shard-limit" => config.shard_limit = value("--shard-limit")?.parse().map_err(|e| format!("--shard-limit: {e}"))?,
             "--transition-ms" => {
                 config.transition_ms = value("--transition-ms")?.parse().map_err(|e| format!("--transition-ms: {e}"))?
@@ -51,7 +65,7 @@ fn parse_options() -> Result<Options, String> {
         }
     }
     let port = port.ok_or_else(|| format!("--port is required\n{USAGE}"))?;
-    Ok(Options { port, config })
+    Ok(Options { port, s3_port, config })
 }
 
 fn wall_ms() -> u64 {
@@ -100,6 +114,19 @@ fn main() {
         options.config.transition_ms,
         if options.config.enforce_limits { "on" } else { "off" }
     );
+    if let Some(s3_port) = options.s3_port {
+        let s3_address = format!("127.0.0.1:{s3_port}");
+        let s3_server = match Server::http(&s3_address) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cannot listen on {s3_address}: {e}");
+                std::process::exit(1);
+            }
+        };
+        eprintln!("kinesis-endpoint serving the simulated S3 buckets (read-only) on http://{s3_address}");
+        let firehose = firehose.clone();
+        std::thread::spawn(move || serve_s3(s3_server, firehose));
+    }
     for request in server.incoming_requests() {
         let service = service.clone();
         let firehose = firehose.clone();
@@ -166,6 +193,52 @@ fn handle(service: Shared, firehose: SharedFirehose, mut request: Request) {
         }
         ApiReply::Subscribed { subscription_id } => stream_subscription(service, request, subscription_id),
     }
+}
+
+/// The S3 REST port: each request on its own thread, against the Firehose engine's S3 store, after
+/// moving the engine to the wall clock (so interval flushes that fell due are in the buckets).
+fn serve_s3(server: Server, firehose: SharedFirehose) {
+    let counter = Arc::new(AtomicU64::new(wall_ms()));
+    for request in server.incoming_requests() {
+        let firehose = firehose.clone();
+        let request_number = counter.fetch_add(1, Ordering::Relaxed);
+        std::thread::spawn(move || handle_s3(firehose, request, request_number));
+    }
+}
+
+fn handle_s3(firehose: SharedFirehose, mut request: Request, request_number: u64) {
+    // Every request with a body is refused, but the body is read first: left unread on a kept-alive
+    // connection, it would be taken for the start of the next request.
+    let _ = std::io::copy(request.as_reader(), &mut std::io::sink());
+    let method = request.method().as_str().to_string();
+    let (path, query) = match request.url().split_once('?') {
+        Some((path, query)) => (path.to_string(), query.to_string()),
+        None => (request.url().to_string(), String::new()),
+    };
+    let headers: Vec<(String, String)> =
+        request.headers().iter().map(|h| (h.field.as_str().to_string(), h.value.as_str().to_string())).collect();
+    // S3 request ids are 16 upper-case hex-like characters; any unique value will do.
+    let request_id = format!("{:016X}", request_number.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let reply = {
+        let Ok(mut svc) = firehose.lock() else { return };
+        svc.engine.advance_to(wall_ms());
+        let engine = &svc.engine;
+        let config = &engine.config;
+        let ctx = S3Context { region: &config.region, account_id: &config.account_id, request_id: &request_id };
+        let s3_request = S3Request { method: &method, path: &path, query: &query, headers: &headers };
+        s3rest::handle(&s3_request, &engine.s3, &ctx)
+    };
+    let length = reply.body.len();
+    let body = std::io::Cursor::new(reply.body);
+    let mut response = Response::new(StatusCode(reply.status), Vec::new(), body, Some(length), None)
+        // Always a Content-Length (HEAD's is the object's size), never chunked: clients size downloads by it.
+        .with_chunked_threshold(usize::MAX);
+    for (name, value) in &reply.headers {
+        if let Some(h) = header(name, value) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
 }
 
 /// Serve a SubscribeToShard response: `initial-response`, then SubscribeToShardEvent messages as the

@@ -2,7 +2,8 @@
 
 Starts the native endpoint (`kinesis-endpoint`) as subprocesses and points boto3 / the AWS CLI at it:
 
-* ``endpoint``          the default endpoint (``--transition-ms 200``), shared by the session;
+* ``endpoint``          the default endpoint (``--transition-ms 200``), shared by the session; it also
+                        serves the simulated S3 buckets on a second port (``--s3-port``, ``endpoint.s3_url``);
 * ``small_endpoint``    ``--shard-limit 20`` (account shard quota tests);
 * ``nolimits_endpoint`` ``--no-limits`` (throughput limits off);
 * ``fresh_endpoint``    a factory for a private endpoint (account-wide state such as account settings).
@@ -92,10 +93,15 @@ def _free_port():
 class Endpoint:
     """One running kinesis-endpoint process."""
 
-    def __init__(self, binary, args, log_dir):
+    def __init__(self, binary, args, log_dir, s3=False):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.args = list(args)
+        # The read-only S3 REST port (None when not asked for).
+        self.s3_port = _free_port() if s3 else None
+        self.s3_url = f"http://127.0.0.1:{self.s3_port}" if s3 else None
+        if s3:
+            self.args += ["--s3-port", str(self.s3_port)]
         self.log_path = Path(log_dir) / f"endpoint-{self.port}.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
@@ -108,16 +114,20 @@ class Endpoint:
 
     def _wait_ready(self, timeout=10.0):
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"kinesis-endpoint exited early ({self.proc.returncode}): {self.log_path.read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.02)
-        self.stop()
-        raise RuntimeError(f"kinesis-endpoint did not answer on port {self.port} within {timeout}s")
+        for port in [self.port] + ([self.s3_port] if self.s3_port else []):
+            while True:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"kinesis-endpoint exited early ({self.proc.returncode}): {self.log_path.read_text()}"
+                    )
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                        break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        self.stop()
+                        raise RuntimeError(f"kinesis-endpoint did not answer on port {port} within {timeout}s")
+                    time.sleep(0.02)
 
     def client(self, **config):
         return make_client(self.url, **config)
@@ -167,8 +177,8 @@ def _endpoints(endpoint_binary, tmp_path_factory):
     started = []
     log_dir = tmp_path_factory.mktemp("endpoint-logs")
 
-    def start(*args):
-        ep = Endpoint(endpoint_binary, args, log_dir)
+    def start(*args, s3=False):
+        ep = Endpoint(endpoint_binary, args, log_dir, s3=s3)
         started.append(ep)
         return ep
 
@@ -179,8 +189,8 @@ def _endpoints(endpoint_binary, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def endpoint(_endpoints):
-    """The default endpoint: 200 ms transitions, account shard limit 500, limits on."""
-    return _endpoints("--transition-ms", "200")
+    """The default endpoint: 200 ms transitions, account shard limit 500, limits on; S3 on a second port."""
+    return _endpoints("--transition-ms", "200", s3=True)
 
 
 @pytest.fixture(scope="session")
@@ -221,6 +231,24 @@ def kinesis(endpoint):
 def raw_kinesis(endpoint):
     """A client that skips boto3's client-side parameter validation, so the server's validation answers."""
     return endpoint.client(parameter_validation=False)
+
+
+@pytest.fixture(scope="session")
+def s3(endpoint):
+    """A boto3 S3 client for the default endpoint's simulated buckets: path-style, retries off."""
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint.s3_url,
+        region_name=REGION,
+        aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+        config=Config(
+            retries={"total_max_attempts": 1},
+            read_timeout=20,
+            connect_timeout=5,
+            s3={"addressing_style": "path"},
+        ),
+    )
 
 
 @pytest.fixture(scope="session")

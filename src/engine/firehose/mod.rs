@@ -524,6 +524,7 @@ impl FirehoseEngine {
         }
         let now = self.now_ms;
         let arn = self.stream_arn(name);
+        self.s3.create_bucket_for_arn(&destination.bucket_arn, now);
         let stream = DeliveryStream {
             name: name.to_string(),
             arn: arn.clone(),
@@ -689,6 +690,7 @@ impl FirehoseEngine {
         self.dispatch_transform(name);
         self.flush(name, FlushReason::Update);
         let now = self.now_ms;
+        self.s3.create_bucket_for_arn(&destination.bucket_arn, now);
         let stream = self.streams.get_mut(name).expect("checked above");
         stream.destination = destination;
         stream.version_id += 1;

@@ -1,5 +1,8 @@
 //! The simulated S3 the Firehose engine delivers to: bucket → key → object. Owned by the engine; other
-//! views (the Streams view, a later S3 REST endpoint) read it.
+//! views (the Streams view, the endpoint's read-only S3 REST API in `api::s3rest`) read it.
+//!
+//! A bucket exists once the engine names it: when a delivery stream is created or updated with its
+//! BucketARN (Firehose delivers into a bucket that must already exist), or when an object is written.
 
 use std::collections::BTreeMap;
 
@@ -23,11 +26,37 @@ pub struct S3Object {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct S3Store {
     buckets: BTreeMap<String, BTreeMap<String, S3Object>>,
+    /// When each bucket came to exist (ListBuckets' CreationDate). Saves from before this field have
+    /// none; `bucket_created_ms` then falls back to the bucket's oldest object.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    created_ms: BTreeMap<String, EpochMillis>,
 }
 
 impl S3Store {
     pub fn put(&mut self, bucket: &str, key: &str, object: S3Object) {
+        self.created_ms.entry(bucket.to_string()).or_insert(object.last_modified_ms);
         self.buckets.entry(bucket.to_string()).or_default().insert(key.to_string(), object);
+    }
+
+    /// Makes `bucket` exist (empty if new) from `now_ms`; a bucket that exists is left as it is.
+    pub fn create_bucket(&mut self, bucket: &str, now_ms: EpochMillis) {
+        self.created_ms.entry(bucket.to_string()).or_insert(now_ms);
+        self.buckets.entry(bucket.to_string()).or_default();
+    }
+
+    /// `create_bucket` for the bucket a delivery stream's BucketARN names; an ARN that names no bucket
+    /// (the engine validates them, so only a tampered save) creates nothing.
+    pub fn create_bucket_for_arn(&mut self, bucket_arn: &str, now_ms: EpochMillis) {
+        if let Some(name) = bucket_name(bucket_arn) {
+            self.create_bucket(name, now_ms);
+        }
+    }
+
+    /// When `bucket` came to exist: recorded, else (older saves) its oldest object's time, else 0.
+    pub fn bucket_created_ms(&self, bucket: &str) -> Option<EpochMillis> {
+        let objects = self.buckets.get(bucket)?;
+        let oldest = || objects.values().map(|o| o.last_modified_ms).min().unwrap_or(0);
+        Some(self.created_ms.get(bucket).copied().unwrap_or_else(oldest))
     }
 
     pub fn get(&self, bucket: &str, key: &str) -> Option<&S3Object> {
