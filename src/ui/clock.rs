@@ -81,7 +81,8 @@ impl FrameLoop {
         let deadline = now_wall_ms() + budget_ms;
         let mut reached = lab.now_ms.get_untracked();
         lab.with_sandbox(|sb| {
-            while sb.now_ms() < target_ms {
+            // While a transform script runs the clock holds; the frame has nothing to do.
+            while sb.now_ms() < target_ms && !sb.awaiting_transforms() {
                 let slice = *self.slice_ms.borrow();
                 let started = now_wall_ms();
                 sb.fast_forward_toward(target_ms, (slice / crate::sim::TICK_MS).max(1));
@@ -102,7 +103,7 @@ impl FrameLoop {
         lab.with_sandbox(|sb| {
             // A tick's calls may be spread over several pieces (and frames): `advance_toward` stops after
             // about `records` writes and carries on where it stopped, so heavy traffic never blocks a frame.
-            while sb.now_ms() < target_ms || sb.tick_in_progress() {
+            while (sb.now_ms() < target_ms || sb.tick_in_progress()) && !sb.awaiting_transforms() {
                 let slice = *self.slice_ms.borrow();
                 let records = *self.piece_records.borrow();
                 let started = now_wall_ms();
@@ -338,6 +339,17 @@ pub fn SimClock() -> impl IntoView {
                     .collect_view()}
             </span>
             {progress}
+            {move || {
+                lab.revision.track();
+                lab.peek_sandbox(|sb| sb.firehose.engine.waiting_invocations().next().map(|w| w.function_name.clone()))
+                    .flatten()
+                    .map(|function| view! {
+                        <span class="behind" role="status" data-testid="clock-waiting-transform"
+                            title="Firehose sent a batch to your transform function; the simulated clock waits for its answer so the outcome never depends on how fast this computer is.">
+                            {format!("⏳ waiting for transform {function}")}
+                        </span>
+                    })
+            }}
             {move || clock.falling_behind.get().filter(|_| clock.playing.get()).map(|achieved| view! {
                 <span class="behind" role="status" data-testid="clock-behind"
                     title="The sandbox has more traffic than this computer can simulate at the chosen speed; the clock runs slower so the page stays responsive.">

@@ -19,6 +19,7 @@ mod streams;
 mod terminal;
 mod theme;
 pub mod transform_worker;
+mod transforms;
 
 use leptos::prelude::*;
 
@@ -49,6 +50,7 @@ fn App() -> impl IntoView {
     let store = persist::Store::new(lab, notice);
     provide_context(store);
     persist::install_autosave(store);
+    transforms::install(lab);
     if let Some(first) = untrack(|| lab.peek_sandbox(|sb| sb.service.engine.streams().next().map(|s| s.name.clone()))).flatten() {
         lab.selected.set(Some(first));
     }
