@@ -12,6 +12,7 @@ pub mod compress;
 pub mod error;
 pub mod limits;
 pub mod metrics;
+pub mod partition;
 pub mod prefix;
 pub mod s3;
 pub mod types;
