@@ -42,6 +42,9 @@ pub const MAX_SUB_RECORDS_PER_RECORD: usize = 500;
 /// A processor parameter value (the query, the delimiter) is 1–5,120 characters (model
 /// ProcessorParameterValue).
 pub const PROCESSOR_PARAMETER_VALUE_MAX_CHARS: usize = 5_120;
+/// What AppendDelimiterToRecord puts after each record in the delivered object: a newline (API model,
+/// Processor: "add a new line delimiter between records").
+pub const APPENDED_RECORD_DELIMITER: &[u8] = b"\n";
 /// The only JsonParsingEngine value (model documentation and the partitioning-keys page: "we only support
 /// jq 1.6").
 pub const JSON_PARSING_ENGINE_JQ_1_6: &str = "JQ-1.6";

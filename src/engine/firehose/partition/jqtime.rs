@@ -133,7 +133,7 @@ impl Tm {
         let wd = self.weekday() as usize;
         let mon = (self.month as usize).saturating_sub(1).min(11);
         let sec = self.second.floor() as u32;
-        let hour12 = if self.hour % 12 == 0 { 12 } else { self.hour % 12 };
+        let hour12 = if self.hour.is_multiple_of(12) { 12 } else { self.hour % 12 };
         let mut out = String::new();
         let mut chars = fmt.chars();
         while let Some(c) = chars.next() {

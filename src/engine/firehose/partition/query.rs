@@ -237,7 +237,12 @@ impl PartitionQuery {
         for out in self.program.id.run((ctx, input)).take(MAX_OUTPUTS as usize + 1) {
             match jaq_core::unwrap_valr(out) {
                 Ok(v) => outputs.push(v),
-                Err(e) => return Err(PartitionError::QueryFailed { reason: e.to_string() }),
+                Err(e) => {
+                    // jaq prints a string error value as JSON; drop the quotes around plain messages.
+                    let text = e.to_string();
+                    let reason = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).map(str::to_string).unwrap_or(text);
+                    return Err(PartitionError::QueryFailed { reason });
+                }
             }
             if outputs.len() > 1 {
                 return Err(PartitionError::QueryOutputCount { outputs: outputs.len() });
