@@ -14,6 +14,7 @@ pub mod destinations;
 pub mod error;
 pub mod limits;
 pub mod metrics;
+pub mod partition;
 pub mod prefix;
 pub mod processing;
 mod restore;

@@ -4,9 +4,13 @@
 //! Rules (FACTS §2 and AWS's "Custom Prefixes for Amazon S3 Objects" page):
 //! - namespaces: `!{timestamp:<java format>}`, `!{firehose:random-string}` (11 characters),
 //!   `!{firehose:error-output-type}` (ErrorOutputPrefix only); `!{partitionKeyFromQuery:k}` and
-//!   `!{partitionKeyFromLambda:k}` need dynamic partitioning (not simulated yet, so refused);
+//!   `!{partitionKeyFromLambda:k}` only in Prefix and only with dynamic partitioning
+//!   ([`validate_with_partitioning`]; AWS: "You cannot use partitionKeyFromLambda and partitionKeyFromQuery
+//!   namespaces when creating ErrorOutputPrefix expressions");
 //! - a Prefix without a timestamp expression gets `!{timestamp:yyyy/MM/dd/HH/}` appended, so no prefix at
-//!   all gives the default `YYYY/MM/dd/HH/`;
+//!   all gives the default `YYYY/MM/dd/HH/`; not with dynamic partitioning, whose prefix is used as written
+//!   (AWS's "Use Amazon S3 bucket prefix to deliver data" example: `customer_id=…/hour=20/` then the object
+//!   name, nothing appended);
 //! - an ErrorOutputPrefix that uses expressions must contain `!{firehose:error-output-type}` (FACTS §2 says
 //!   "a custom ErrorOutputPrefix must contain" it; AWS's page states the rule for prefixes with
 //!   expressions, so a purely literal ErrorOutputPrefix such as `errors/` is accepted here);
@@ -17,20 +21,23 @@ use rand::Rng;
 use rand_pcg::Pcg64Mcg;
 
 use super::error::{FirehoseError, FirehoseResult};
+use super::partition::{PartitionError, RecordKeys};
 use super::limits::{PREFIX_MAX_CHARS, PREFIX_MAX_EVALUATED_CHARS, RANDOM_STRING_CHARS};
 use crate::engine::streams::error::civil_from_days;
 use crate::engine::time::EpochMillis;
 
 /// The error-output types Firehose writes (AWS custom-prefix page, current list: OpenSearch failures are
-/// `AmazonOpenSearchService-failed`, older pages say `elasticsearch-failed`); the longest bounds the
-/// evaluated length.
-pub const ERROR_OUTPUT_TYPES: [&str; 6] = [
+/// `AmazonOpenSearchService-failed`, older pages say `elasticsearch-failed`; dynamic partitioning's two
+/// are in `partition.rs` with their sources); the longest bounds the evaluated length.
+pub const ERROR_OUTPUT_TYPES: [&str; 8] = [
     "processing-failed",
     "AmazonOpenSearchService-failed",
     "elasticsearch-failed",
     "splunk-failed",
     "format-conversion-failed",
     "http-endpoint-failed",
+    super::partition::PARTITIONING_FAILED_OUTPUT_TYPE,
+    super::partition::ACTIVE_PARTITION_EXCEEDED_OUTPUT_TYPE,
 ];
 
 /// What `!{timestamp:…}` is appended when a prefix has no timestamp expression.
@@ -55,6 +62,10 @@ pub enum Segment {
     Timestamp(Vec<TimeToken>),
     RandomString,
     ErrorOutputType,
+    /// `!{partitionKeyFromQuery:key}`: the key the MetadataExtraction query gave the record.
+    PartitionKeyFromQuery(String),
+    /// `!{partitionKeyFromLambda:key}`: the key the Lambda returned in `metadata.partitionKeys`.
+    PartitionKeyFromLambda(String),
 }
 
 /// Which field a prefix came from (they differ in what they may contain).
@@ -138,8 +149,14 @@ pub fn parse_time_format(format: &str, field: PrefixField) -> FirehoseResult<Vec
     Ok(out)
 }
 
-/// Parses a prefix into segments, refusing what the field may not contain.
+/// Parses a prefix into segments, refusing what the field may not contain (partition keys refused: see
+/// [`parse_with_partitioning`]).
 pub fn parse(prefix: &str, field: PrefixField) -> FirehoseResult<Vec<Segment>> {
+    parse_with_partitioning(prefix, field, false)
+}
+
+/// Parses a prefix; partition-key expressions are accepted in Prefix when `dynamic_partitioning` is on.
+pub fn parse_with_partitioning(prefix: &str, field: PrefixField, dynamic_partitioning: bool) -> FirehoseResult<Vec<Segment>> {
     if prefix.chars().count() > PREFIX_MAX_CHARS {
         return Err(FirehoseError::validation(
             &field_path(field),
@@ -173,12 +190,26 @@ pub fn parse(prefix: &str, field: PrefixField) -> FirehoseResult<Vec<Segment>> {
                 }
                 Segment::ErrorOutputType
             }
-            ("partitionKeyFromQuery" | "partitionKeyFromLambda", _) => {
+            ("partitionKeyFromQuery" | "partitionKeyFromLambda", _) if field == PrefixField::ErrorOutputPrefix => {
+                return Err(FirehoseError::invalid_argument(
+                    "You cannot use partitionKeyFromLambda and partitionKeyFromQuery namespaces when creating ErrorOutputPrefix expressions.",
+                ))
+            }
+            ("partitionKeyFromQuery" | "partitionKeyFromLambda", _) if !dynamic_partitioning => {
                 return Err(FirehoseError::invalid_argument(format!(
                     "{}: the expression !{{{body}}} needs dynamic partitioning, which is not enabled for this Firehose stream.",
                     field.name()
                 )))
             }
+            ("partitionKeyFromQuery" | "partitionKeyFromLambda", "") => {
+                // Not AWS-verified text.
+                return Err(FirehoseError::invalid_argument(format!(
+                    "{}: the expression !{{{body}}} must name a partition key, as in !{{{namespace}:customer_id}}.",
+                    field.name()
+                )))
+            }
+            ("partitionKeyFromQuery", key) => Segment::PartitionKeyFromQuery(key.to_string()),
+            ("partitionKeyFromLambda", key) => Segment::PartitionKeyFromLambda(key.to_string()),
             _ => {
                 return Err(FirehoseError::invalid_argument(format!(
                     "{}: unknown expression !{{{body}}}. Supported: !{{timestamp:<format>}}, !{{firehose:random-string}}, !{{firehose:error-output-type}}.",
@@ -210,11 +241,30 @@ pub struct Prefixes {
     pub error_output_prefix: Option<Vec<Segment>>,
 }
 
-/// Validates Prefix and ErrorOutputPrefix together (FACTS §2 rules, listed at the top of this file).
+/// Validates Prefix and ErrorOutputPrefix together (FACTS §2 rules, listed at the top of this file), for a
+/// stream without dynamic partitioning.
 pub fn validate(prefix: Option<&str>, error_output_prefix: Option<&str>) -> FirehoseResult<Prefixes> {
+    validate_with_partitioning(prefix, error_output_prefix, false)
+}
+
+/// Validates Prefix and ErrorOutputPrefix; with `dynamic_partitioning` the prefix may use partition keys,
+/// ErrorOutputPrefix is required (FACTS §2: "error prefix required"; AWS: "You must specify an S3 error
+/// bucket prefix ... if you want to enable dynamic partitioning") and no timestamp is appended. Whether
+/// the prefix names keys its processors provide is [`super::partition::check_prefix_keys`].
+pub fn validate_with_partitioning(
+    prefix: Option<&str>,
+    error_output_prefix: Option<&str>,
+    dynamic_partitioning: bool,
+) -> FirehoseResult<Prefixes> {
     let prefix = prefix.unwrap_or("");
     let error_output_prefix = error_output_prefix.filter(|p| !p.is_empty());
-    let mut segments = parse(prefix, PrefixField::Prefix)?;
+    if dynamic_partitioning && error_output_prefix.is_none() {
+        // Not AWS-verified text.
+        return Err(FirehoseError::invalid_argument(
+            "ErrorOutputPrefix cannot be null or empty when dynamic partitioning is enabled.",
+        ));
+    }
+    let mut segments = parse_with_partitioning(prefix, PrefixField::Prefix, dynamic_partitioning)?;
     let has_expressions = segments.iter().any(|s| !matches!(s, Segment::Literal(_)));
     let error_segments = match error_output_prefix {
         Some(text) => {
@@ -234,7 +284,7 @@ pub fn validate(prefix: Option<&str>, error_output_prefix: Option<&str>) -> Fire
             "ErrorOutputPrefix cannot be null or empty when Prefix contains expressions.",
         ));
     }
-    if !segments.iter().any(|s| matches!(s, Segment::Timestamp(_))) {
+    if !dynamic_partitioning && !segments.iter().any(|s| matches!(s, Segment::Timestamp(_))) {
         segments.push(Segment::Timestamp(
             default_timestamp_tokens(),
         ));
@@ -254,7 +304,8 @@ pub fn validate(prefix: Option<&str>, error_output_prefix: Option<&str>) -> Fire
     Ok(Prefixes { prefix: segments, error_output_prefix: error_segments })
 }
 
-/// The longest text the segments can evaluate to.
+/// The longest text the segments can evaluate to, not counting partition keys (their values are known
+/// only per record: [`evaluate_with_keys`] checks the 512-character limit then).
 pub fn max_evaluated_len(segments: &[Segment]) -> usize {
     segments
         .iter()
@@ -262,6 +313,7 @@ pub fn max_evaluated_len(segments: &[Segment]) -> usize {
             Segment::Literal(text) => text.chars().count(),
             Segment::RandomString => RANDOM_STRING_CHARS,
             Segment::ErrorOutputType => ERROR_OUTPUT_TYPES.iter().map(|t| t.len()).max().unwrap_or(0),
+            Segment::PartitionKeyFromQuery(_) | Segment::PartitionKeyFromLambda(_) => 0,
             Segment::Timestamp(tokens) => tokens
                 .iter()
                 .map(|t| match t {
@@ -338,9 +390,43 @@ pub fn evaluate(segments: &[Segment], arrival_ms: EpochMillis, rng: &mut Pcg64Mc
             Segment::Timestamp(tokens) => out.push_str(&format_time(tokens, arrival_ms)),
             Segment::RandomString => out.push_str(&random_string(rng, RANDOM_STRING_CHARS)),
             Segment::ErrorOutputType => out.push_str(error_type.unwrap_or("")),
+            // Validated prefixes of streams without dynamic partitioning never hold these.
+            Segment::PartitionKeyFromQuery(_) | Segment::PartitionKeyFromLambda(_) => {}
         }
     }
     out
+}
+
+/// Evaluates a dynamically partitioned prefix for one record: partition keys substituted, then the
+/// evaluated prefix checked against the 512-character limit. A key the record does not have, or a prefix
+/// that grows too long, sends the record to the error output ("Troubleshoot dynamic partitioning errors":
+/// records whose prefix expressions cannot be evaluated).
+pub fn evaluate_with_keys(
+    segments: &[Segment],
+    arrival_ms: EpochMillis,
+    rng: &mut Pcg64Mcg,
+    error_type: Option<&str>,
+    keys: &RecordKeys,
+) -> Result<String, PartitionError> {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            Segment::PartitionKeyFromQuery(k) => match keys.from_query.get(k) {
+                Some(v) => out.push_str(v),
+                None => return Err(PartitionError::MissingKey { namespace: "partitionKeyFromQuery", key: k.clone() }),
+            },
+            Segment::PartitionKeyFromLambda(k) => match keys.from_lambda.get(k) {
+                Some(v) => out.push_str(v),
+                None => return Err(PartitionError::MissingKey { namespace: "partitionKeyFromLambda", key: k.clone() }),
+            },
+            other => out.push_str(&evaluate(std::slice::from_ref(other), arrival_ms, rng, error_type)),
+        }
+    }
+    let chars = out.chars().count();
+    if chars > PREFIX_MAX_EVALUATED_CHARS {
+        return Err(PartitionError::PrefixTooLong { chars });
+    }
+    Ok(out)
 }
 
 /// `<evaluated prefix><stream name>-<version>-<yyyy>-<MM>-<dd>-<HH>-<mm>-<ss>-<uuid><ext>` (FACTS §2).
