@@ -15,6 +15,7 @@ pub mod error;
 pub mod limits;
 pub mod metrics;
 pub mod partition;
+mod partitioning;
 pub mod prefix;
 pub mod processing;
 mod restore;
@@ -127,6 +128,20 @@ pub struct Buffer {
 }
 
 impl Buffer {
+    /// Appends one record (and the delimiter after it, if any).
+    pub fn push(&mut self, record_id: &str, arrival_ms: EpochMillis, data: &[u8], delimiter: &[u8]) {
+        self.data.extend_from_slice(data);
+        self.data.extend_from_slice(delimiter);
+        self.record_ends.push(self.data.len() as u32);
+        self.records += 1;
+        let oldest = self.oldest_arrival_ms.get_or_insert(arrival_ms);
+        *oldest = (*oldest).min(arrival_ms);
+        if !record_id.is_empty() {
+            self.first_record_id.get_or_insert_with(|| record_id.to_string());
+            self.last_record_id = Some(record_id.to_string());
+        }
+    }
+
     /// The buffered records, each without the delimiter of `delimiter_len` bytes that follows it.
     pub fn record_slices(&self, delimiter_len: usize) -> Vec<&[u8]> {
         if self.record_ends.len() as u64 != self.records {
@@ -199,6 +214,12 @@ pub struct DeliveryStream {
     /// Records waiting for the Lambda transform (empty without one).
     #[serde(default)]
     pub processing: processing::ProcessingStage,
+    /// Dynamic partitioning: one buffer per partition (by its keys), instead of `buffer`.
+    #[serde(default)]
+    pub partitions: BTreeMap<String, partitioning::Partition>,
+    /// Error-output lines waiting to be written, by error-output type (dynamic partitioning's refusals).
+    #[serde(default)]
+    pub error_lines: BTreeMap<String, Buffer>,
     throttle: Throttle,
     pub metrics: FirehoseMetricSeries,
 }
@@ -210,7 +231,9 @@ impl DeliveryStream {
             return None;
         }
         let interval_ms = self.buffering_hints().interval_in_seconds as u64 * MILLIS_PER_SECOND;
-        self.buffer.oldest_arrival_ms().map(|t| t + interval_ms)
+        let partitions = self.partitions.values().filter_map(|p| p.buffer.oldest_arrival_ms());
+        let errors = self.error_lines.values().filter_map(Buffer::oldest_arrival_ms);
+        self.buffer.oldest_arrival_ms().into_iter().chain(partitions).chain(errors).min().map(|t| t + interval_ms)
     }
 
     fn size_limit_bytes(&self) -> u64 {
@@ -349,6 +372,32 @@ pub struct FirehoseEngine {
     next_invocation: u64,
     #[serde(default)]
     invocation_log: VecDeque<processing::InvocationLog>,
+    /// Compiled MetadataExtraction queries by text (rebuilt on demand after a load).
+    #[serde(skip)]
+    queries: QueryCache,
+}
+
+/// Compiled jq queries (not saved: compiled again from their text when needed).
+#[derive(Clone, Default)]
+struct QueryCache(BTreeMap<String, partition::PartitionQuery>);
+
+impl std::fmt::Debug for QueryCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
+impl std::ops::Deref for QueryCache {
+    type Target = BTreeMap<String, partition::PartitionQuery>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for QueryCache {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 impl FirehoseEngine {
@@ -369,6 +418,7 @@ impl FirehoseEngine {
             waiting: VecDeque::new(),
             next_invocation: 1,
             invocation_log: VecDeque::new(),
+            queries: QueryCache::default(),
         }
     }
 
@@ -410,7 +460,7 @@ impl FirehoseEngine {
             match what {
                 Due::Transition(name) => self.complete_transition(&name),
                 Due::Process(name) => self.dispatch_transform(&name),
-                Due::Flush(name) => self.flush(&name, FlushReason::Interval),
+                Due::Flush(name) => self.flush_due(&name),
                 Due::Retry => self.retry_due(due),
             }
             if self.awaiting_transforms() {
@@ -437,7 +487,12 @@ impl FirehoseEngine {
                 .map(|o| o.oldest_arrival_ms)
                 .chain(self.pending_batches.iter().filter(|b| b.stream == stream.name).map(|b| b.oldest_arrival_ms));
             let staged = stream.processing.oldest_ms();
-            let Some(oldest) = stream.buffer.oldest_arrival_ms().into_iter().chain(staged).chain(waiting).min() else { continue };
+            let partitions = stream.partitions.values().filter_map(|p| p.buffer.oldest_arrival_ms());
+            let Some(oldest) =
+                stream.buffer.oldest_arrival_ms().into_iter().chain(staged).chain(partitions).chain(waiting).min()
+            else {
+                continue;
+            };
             let last = second_of(to_ms);
             let first = second_of(from_ms).max(last.saturating_sub(stream.metrics.capacity_seconds() as u64));
             for sec in first..=last {
@@ -540,6 +595,8 @@ impl FirehoseEngine {
             transition_due_ms: Some(now + self.config.transition_ms),
             buffer: Buffer::default(),
             processing: processing::ProcessingStage::default(),
+            partitions: BTreeMap::new(),
+            error_lines: BTreeMap::new(),
             throttle: Throttle::new(self.config.direct_put_quota, now),
             metrics: FirehoseMetricSeries::new(self.config.metric_series_seconds),
         };
@@ -565,6 +622,8 @@ impl FirehoseEngine {
                 stream.transition_due_ms = Some(now + transition);
                 stream.buffer = Buffer::default();
                 stream.processing = processing::ProcessingStage::default();
+                stream.partitions.clear();
+                stream.error_lines.clear();
                 self.pending_objects.retain(|o| o.stream != name);
                 self.pending_batches.retain(|b| b.stream != name);
                 self.waiting.retain(|w| w.stream != name);
@@ -602,6 +661,7 @@ impl FirehoseEngine {
                     buffering_hints: d.buffering_hints,
                     compression_format: d.compression_format,
                     processing_configuration: d.processing_configuration.clone(),
+                    dynamic_partitioning_configuration: d.dynamic_partitioning,
                 },
                 target: s.target.clone(),
             }],
@@ -684,7 +744,16 @@ impl FirehoseEngine {
             })),
             compression_format: Some(update.compression_format.unwrap_or(d.compression_format)),
             processing_configuration: update.processing_configuration.or_else(|| d.processing_configuration.clone()),
+            dynamic_partitioning_configuration: d.dynamic_partitioning,
         };
+        if let Some(asked) = update.dynamic_partitioning_configuration {
+            if asked.enabled.is_some() && asked.is_enabled() != d.partitioned() {
+                // FACTS §2: enabled at creation and never disabled. Not AWS-verified text.
+                return Err(FirehoseError::invalid_argument(
+                    "Dynamic partitioning can only be enabled when a Firehose stream is created, and cannot be disabled.",
+                ));
+            }
+        }
         let destination = resolve_destination(merged)?;
         // What was buffered under the old configuration is delivered with it. Staged records go to their
         // transform first (for a script, the update waits for nothing: its answer is applied when it comes).
@@ -834,7 +903,7 @@ impl FirehoseEngine {
         if stream.lambda_processor().is_some() {
             self.stage_for_transform(name, &record_id, now, data);
         } else {
-            self.buffer_record(name, &record_id, now, data);
+            self.route(name, &record_id, now, data, &partition::PartitionKeys::new());
         }
         record_id
     }
@@ -851,15 +920,7 @@ impl FirehoseEngine {
         }
         let Some(stream) = self.streams.get_mut(name) else { return };
         let delimiter = stream.delimiter();
-        let buffer = &mut stream.buffer;
-        buffer.data.extend_from_slice(data);
-        buffer.data.extend_from_slice(delimiter);
-        buffer.record_ends.push(buffer.data.len() as u32);
-        buffer.records += 1;
-        let oldest = buffer.oldest_arrival_ms.get_or_insert(arrival_ms);
-        *oldest = (*oldest).min(arrival_ms);
-        buffer.first_record_id.get_or_insert_with(|| record_id.to_string());
-        buffer.last_record_id = Some(record_id.to_string());
+        stream.buffer.push(record_id, arrival_ms, data, delimiter);
         if stream.buffer.bytes() >= stream.size_limit_bytes() {
             self.flush(name, FlushReason::Size);
         }
@@ -878,6 +939,9 @@ impl FirehoseEngine {
     /// COPY), or one batch for OpenSearch, an HTTP endpoint or Splunk (plus an S3 copy in the "all data"
     /// backup modes). A failed delivery is retried (see `attempt`, `attempt_batch`).
     fn flush(&mut self, name: &str, reason: FlushReason) {
+        if reason == FlushReason::Update {
+            self.flush_partitions_and_errors(name, reason);
+        }
         let now = self.now_ms;
         let Some(stream) = self.streams.get_mut(name) else { return };
         if stream.buffer.is_empty() {
@@ -889,12 +953,12 @@ impl FirehoseEngine {
         let oldest = buffer.oldest_arrival_ms.unwrap_or(now);
         match &target {
             Target::S3 | Target::Redshift(_) => {
-                let object = self.data_object(name, &buffer, reason, delivery::ObjectKind::Data);
+                let object = self.data_object(name, &buffer, reason, delivery::ObjectKind::Data, None);
                 self.attempt(object);
             }
             other => {
                 if other.backs_up_everything() {
-                    let object = self.data_object(name, &buffer, reason, delivery::ObjectKind::Backup);
+                    let object = self.data_object(name, &buffer, reason, delivery::ObjectKind::Backup, None);
                     self.attempt(object);
                 }
                 let records: Vec<Vec<u8>> = buffer.record_slices(delimiter_len).into_iter().map(<[u8]>::to_vec).collect();
@@ -923,6 +987,7 @@ impl FirehoseEngine {
         buffer: &Buffer,
         reason: FlushReason,
         kind: delivery::ObjectKind,
+        evaluated_prefix: Option<String>,
     ) -> delivery::PendingObject {
         let now = self.now_ms;
         let (dest, version) = match self.streams.get(name) {
@@ -931,11 +996,10 @@ impl FirehoseEngine {
         };
         let oldest = buffer.oldest_arrival_ms.unwrap_or(now);
         // Validated when configured; a tampered save falls back to the default prefix rather than panic.
-        let segments = prefix::validate(dest.prefix.as_deref(), dest.error_output_prefix.as_deref())
-            .or_else(|_| prefix::validate(None, None))
-            .map(|p| p.prefix)
-            .unwrap_or_default();
-        let evaluated = prefix::evaluate(&segments, oldest, &mut self.rng, None);
+        let evaluated = match evaluated_prefix {
+            Some(p) => p,
+            None => prefix::evaluate(&dest.prefixes().prefix, oldest, &mut self.rng, None),
+        };
         let uuid = prefix::uuid(&mut self.rng);
         let format = dest.compression_format;
         let key = prefix::object_key(&evaluated, name, version, oldest, &uuid, format.extension());
@@ -968,9 +1032,7 @@ impl FirehoseEngine {
         let Some(stream) = self.streams.get(name) else { return };
         let dest = stream.destination.clone();
         let version = stream.version_id;
-        let error_segments = prefix::validate(dest.prefix.as_deref(), dest.error_output_prefix.as_deref())
-            .ok()
-            .and_then(|p| p.error_output_prefix);
+        let error_segments = dest.prefixes().error_output_prefix;
         let evaluated = match error_segments {
             Some(segs) => prefix::evaluate(&segs, oldest_ms, &mut self.rng, Some(error_type)),
             None => format!("{error_type}/{}", prefix::format_time(&prefix::default_timestamp_tokens(), oldest_ms)),
@@ -1441,6 +1503,7 @@ fn resolve_any_destination(input: &CreateDeliveryStreamInput) -> FirehoseResult<
             buffering_hints: c.buffering_hints,
             compression_format: c.compression_format,
             processing_configuration: processing,
+            dynamic_partitioning_configuration: None,
         }
     };
     if let Some(c) = &input.extended_s3_destination_configuration {
@@ -1484,9 +1547,15 @@ fn resolve_any_destination(input: &CreateDeliveryStreamInput) -> FirehoseResult<
 /// The processors the engine simulates.
 fn check_processors(p: &ProcessingConfiguration) -> FirehoseResult<()> {
     for proc in &p.processors {
-        if !matches!(proc.processor_type, ProcessorType::AppendDelimiterToRecord | ProcessorType::Lambda) {
+        if !matches!(
+            proc.processor_type,
+            ProcessorType::AppendDelimiterToRecord
+                | ProcessorType::Lambda
+                | ProcessorType::MetadataExtraction
+                | ProcessorType::RecordDeAggregation
+        ) {
             return Err(FirehoseError::invalid_argument(format!(
-                "Processor type {:?} is not simulated yet; Lambda and AppendDelimiterToRecord are.",
+                "Processor type {:?} is not simulated yet; Lambda, MetadataExtraction, RecordDeAggregation and AppendDelimiterToRecord are.",
                 proc.processor_type
             )));
         }
@@ -1548,7 +1617,10 @@ fn resolve_destination(c: ExtendedS3DestinationConfiguration) -> FirehoseResult<
     if let Some(p) = &c.processing_configuration {
         check_processors(p)?;
     }
-    prefix::validate(c.prefix.as_deref(), c.error_output_prefix.as_deref())?;
+    let dynamic_partitioning = c.dynamic_partitioning_configuration.filter(|d| d.is_enabled());
+    let prefixes =
+        prefix::validate_with_partitioning(c.prefix.as_deref(), c.error_output_prefix.as_deref(), dynamic_partitioning.is_some())?;
+    partitioning::check_configuration(&prefixes, c.processing_configuration.as_ref(), dynamic_partitioning)?;
     Ok(ExtendedS3Destination {
         role_arn: c.role_arn,
         bucket_arn: c.bucket_arn,
@@ -1557,5 +1629,6 @@ fn resolve_destination(c: ExtendedS3DestinationConfiguration) -> FirehoseResult<
         buffering_hints,
         compression_format: c.compression_format.unwrap_or(CompressionFormat::Uncompressed),
         processing_configuration: c.processing_configuration,
+        dynamic_partitioning,
     })
 }

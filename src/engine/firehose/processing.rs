@@ -315,9 +315,9 @@ impl FirehoseEngine {
                 let mut oldest = now;
                 for (sent, outcome) in event.records.iter().zip(records) {
                     match outcome {
-                        TransformedRecord::Ok { data, .. } => {
+                        TransformedRecord::Ok { data, partition_keys } => {
                             log.ok += 1;
-                            self.buffer_record(name, &sent.record_id, sent.approximate_arrival_timestamp, &data);
+                            self.route(name, &sent.record_id, sent.approximate_arrival_timestamp, &data, &partition_keys);
                         }
                         TransformedRecord::Dropped => log.dropped += 1,
                         TransformedRecord::ProcessingFailed { error_code, error_message } => {

@@ -66,7 +66,10 @@ impl FirehoseEngine {
                 })?;
             }
             let d = &s.destination;
-            prefix::validate(d.prefix.as_deref(), d.error_output_prefix.as_deref()).map_err(|e| at(e.message))?;
+            prefix::validate_with_partitioning(d.prefix.as_deref(), d.error_output_prefix.as_deref(), d.partitioned())
+                .map_err(|e| at(e.message))?;
+            ensure(s.partitions.len() <= super::partition::MAX_ACTIVE_PARTITIONS_RAISED, || at("too many partitions".into()))?;
+            ensure(d.partitioned() || s.partitions.is_empty(), || at("partition buffers without dynamic partitioning".into()))?;
             let hints = s.buffering_hints();
             ensure(hints.size_in_mbs >= 1 && hints.size_in_mbs <= S3_MAX_BUFFER_SIZE_MIB && hints.interval_in_seconds <= 900, || {
                 at("buffering hints out of range".into())

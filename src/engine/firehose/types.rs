@@ -134,6 +134,7 @@ pub struct ExtendedS3DestinationConfiguration {
     pub buffering_hints: Option<BufferingHints>,
     pub compression_format: Option<CompressionFormat>,
     pub processing_configuration: Option<ProcessingConfiguration>,
+    pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
 }
 
 /// ExtendedS3DestinationUpdate: every field optional; what is absent keeps its value (model,
@@ -150,6 +151,36 @@ pub struct ExtendedS3DestinationUpdate {
     pub buffering_hints: Option<BufferingHints>,
     pub compression_format: Option<CompressionFormat>,
     pub processing_configuration: Option<ProcessingConfiguration>,
+    pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
+}
+
+impl ExtendedS3Destination {
+    /// Whether dynamic partitioning is on.
+    pub fn partitioned(&self) -> bool {
+        self.dynamic_partitioning.is_some_and(|d| d.is_enabled())
+    }
+
+    /// Prefix and ErrorOutputPrefix, parsed (validated when configured; a tampered save that no longer
+    /// validates falls back to the defaults rather than fail a delivery).
+    pub fn prefixes(&self) -> super::prefix::Prefixes {
+        super::prefix::validate_with_partitioning(self.prefix.as_deref(), self.error_output_prefix.as_deref(), self.partitioned())
+            .or_else(|_| super::prefix::validate(None, None))
+            .unwrap_or(super::prefix::Prefixes { prefix: Vec::new(), error_output_prefix: None })
+    }
+}
+
+/// DynamicPartitioningConfiguration (model): Enabled, and how long to retry delivery to S3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DynamicPartitioningConfiguration {
+    pub retry_options: Option<super::destinations::RetryOptions>,
+    pub enabled: Option<bool>,
+}
+
+impl DynamicPartitioningConfiguration {
+    pub fn is_enabled(&self) -> bool {
+        self.enabled == Some(true)
+    }
 }
 
 /// KinesisStreamSourceConfiguration (model).
@@ -187,6 +218,9 @@ pub struct ExtendedS3Destination {
     pub buffering_hints: ResolvedBufferingHints,
     pub compression_format: CompressionFormat,
     pub processing_configuration: Option<ProcessingConfiguration>,
+    /// Dynamic partitioning (set at creation, never turned off; FACTS §2). Older saves: off.
+    #[serde(default)]
+    pub dynamic_partitioning: Option<DynamicPartitioningConfiguration>,
 }
 
 // ---- DescribeDeliveryStream output ----
@@ -208,6 +242,8 @@ pub struct ExtendedS3DestinationDescription {
     pub compression_format: CompressionFormat,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_configuration: Option<ProcessingConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
