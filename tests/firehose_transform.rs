@@ -367,6 +367,9 @@ fn transform_functions_round_trip_through_serde() {
     assert_eq!(back, functions);
     assert_eq!(back[3].name(), "mine");
     assert!(back[3].run_builtin(&event(&[])).is_none());
+    assert!(back.iter().all(|f| f.validate().is_ok()));
+    assert!(TransformFunction::Script { name: "empty".into(), source: "  ".into() }.validate().is_err());
+    assert!(TransformFunction::Builtin { name: "bad name".into(), transform: BuiltinTransform::AppendNewline }.validate().is_err());
     assert!(builtin::validate_function_name("to-csv_2").is_ok());
     assert!(builtin::validate_function_name("").is_err());
     assert!(builtin::validate_function_name("has space").is_err());
