@@ -277,6 +277,22 @@ fn the_processing_failed_object_has_awss_fields_in_order() {
     }
 }
 
+#[test]
+fn a_failed_invocation_writes_one_object_per_record_with_its_own_arrival_and_bytes() {
+    let ev = event(&[("a", b"first"), ("b", b"second")]);
+    let err = InvocationError::timeout(60_000);
+    let lines = failed_invocation_records(&ev, &err, max_attempts(DEFAULT_NUMBER_OF_RETRIES), 1_700_000_400_000, "arn:aws:lambda:us-east-1:123456789012:function:f");
+    assert_eq!(lines.len(), 2);
+    for (line, (raw, arrival)) in lines.iter().zip([(&b"first"[..], 1_700_000_000_000u64), (&b"second"[..], 1_700_000_000_001)]) {
+        assert_eq!(line.attempts_made, 4);
+        assert_eq!(line.arrival_timestamp, arrival);
+        assert_eq!(line.error_code, "Lambda.FunctionError");
+        assert_eq!(line.error_message, FUNCTION_TIMEOUT_MESSAGE);
+        assert_eq!(STANDARD.decode(&line.raw_data).unwrap(), raw);
+        assert_eq!(line.attempt_ending_timestamp, 1_700_000_400_000);
+    }
+}
+
 // ---- Built-in transforms: same contract as a learner's function ----
 
 fn run(transform: &BuiltinTransform, records: &[(&str, &[u8])]) -> Vec<TransformedRecord> {
@@ -367,6 +383,9 @@ fn transform_functions_round_trip_through_serde() {
     assert_eq!(back, functions);
     assert_eq!(back[3].name(), "mine");
     assert!(back[3].run_builtin(&event(&[])).is_none());
+    assert!(back.iter().all(|f| f.validate().is_ok()));
+    assert!(TransformFunction::Script { name: "empty".into(), source: "  ".into() }.validate().is_err());
+    assert!(TransformFunction::Builtin { name: "bad name".into(), transform: BuiltinTransform::AppendNewline }.validate().is_err());
     assert!(builtin::validate_function_name("to-csv_2").is_ok());
     assert!(builtin::validate_function_name("").is_err());
     assert!(builtin::validate_function_name("has space").is_err());

@@ -43,6 +43,18 @@ impl TransformFunction {
         }
     }
 
+    /// Checks the name and, for a built-in, its settings. Not AWS-verified text.
+    pub fn validate(&self) -> Result<(), String> {
+        validate_function_name(self.name())?;
+        match self {
+            TransformFunction::Builtin { transform, .. } => transform.validate(),
+            TransformFunction::Script { source, .. } if source.trim().is_empty() => {
+                Err("Write the function's code first.".to_string())
+            }
+            TransformFunction::Script { .. } => Ok(()),
+        }
+    }
+
     /// The response of a built-in (None for a script, which only the page can run).
     pub fn run_builtin(&self, event: &TransformEvent) -> Option<Vec<u8>> {
         match self {

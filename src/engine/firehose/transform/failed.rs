@@ -72,3 +72,29 @@ pub fn processing_failed_lines(records: &[ProcessingFailedRecord]) -> Vec<u8> {
     }
     out
 }
+
+/// The objects for every record of an invocation that failed after its last attempt (each record keeps
+/// its own arrival time and original bytes).
+pub fn failed_invocation_records(
+    event: &super::TransformEvent,
+    error: &super::InvocationError,
+    attempts_made: u32,
+    attempt_ending_timestamp_ms: u64,
+    lambda_arn: &str,
+) -> Vec<ProcessingFailedRecord> {
+    let (code, message) = (error.error_code(), error.error_message());
+    event
+        .records
+        .iter()
+        .map(|r| ProcessingFailedRecord {
+            attempts_made,
+            arrival_timestamp: r.approximate_arrival_timestamp,
+            error_code: code.to_string(),
+            error_message: message.clone(),
+            attempt_ending_timestamp: attempt_ending_timestamp_ms,
+            // The event's data is already the record's bytes in base64.
+            raw_data: r.data.clone(),
+            lambda_arn: lambda_arn.to_string(),
+        })
+        .collect()
+}

@@ -23,7 +23,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 pub use builtin::{validate_function_name, BuiltinTransform, TransformFunction};
-pub use failed::{processing_failed_lines, processing_failed_record, ProcessingFailedRecord};
+pub use failed::{failed_invocation_records, processing_failed_lines, processing_failed_record, ProcessingFailedRecord};
 pub use response::{parse_response, parse_response_detailed, InvocationError, ParsedResponse, TransformedRecord};
 
 use super::limits::MIB;
