@@ -240,7 +240,6 @@ const UPDATE_UNSUPPORTED: &[&str] = &[
 const S3_UNSUPPORTED: &[&str] = &[
     "CustomTimeZone",
     "DataFormatConversionConfiguration",
-    "DynamicPartitioningConfiguration",
     "FileExtension",
     "S3BackupConfiguration",
     "S3BackupUpdate",
