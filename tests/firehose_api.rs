@@ -386,7 +386,7 @@ fn unsupported_operations_name_themselves() {
     }
 }
 
-// Source: model CreateDeliveryStreamInput.Tags / ExtendedS3DestinationConfiguration.DynamicPartitioningConfiguration
+// Source: model CreateDeliveryStreamInput.Tags / ExtendedS3DestinationConfiguration.CustomTimeZone
 // (features the engine does not simulate are refused by name, never silently dropped).
 #[test]
 fn unsupported_members_are_refused_by_name() {
@@ -399,10 +399,10 @@ fn unsupported_members_are_refused_by_name() {
     assert_eq!(t, UNSUPPORTED_TYPE);
     assert!(m.contains("Tags"), "{m}");
     let mut config = s3_config();
-    config["DynamicPartitioningConfiguration"] = json!({"Enabled": true});
+    config["CustomTimeZone"] = json!("Europe/Paris");
     let (_, t, m) = err(&mut svc, "CreateDeliveryStream", json!({"DeliveryStreamName": "t", "ExtendedS3DestinationConfiguration": config}));
     assert_eq!(t, UNSUPPORTED_TYPE);
-    assert!(m.contains("DynamicPartitioningConfiguration"), "{m}");
+    assert!(m.contains("CustomTimeZone"), "{m}");
     assert_eq!(svc.engine.delivery_streams().count(), 0);
 }
 
