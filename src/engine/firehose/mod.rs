@@ -9,6 +9,7 @@
 //! destinations other than S3, destination outages and retries, Kinesis-stream source polling.
 
 pub mod compress;
+pub mod convert;
 pub mod error;
 pub mod limits;
 pub mod metrics;
