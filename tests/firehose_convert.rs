@@ -92,7 +92,8 @@ fn glue_type_strings_parse_and_print_back() {
 
 #[test]
 fn bad_schemas_name_the_column_and_the_reason() {
-    let cases: [(&[(&str, &str)], &str, &str); 9] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 9] = [
         (&[("a", "strin")], "a", "unknown type 'strin'"),
         (&[("a", "decimal(39,2)")], "a", "precision must be between 1 and 38"),
         (&[("a", "decimal(5,6)")], "a", "scale 6 is larger than its precision 5"),
@@ -398,6 +399,17 @@ fn hive_reads_joda_formats_millis_and_falls_back_to_sql_timestamp() {
     // OpenX forms that Hive's default does not read fail.
     let t = schema(&[("t", "timestamp")]);
     assert_eq!(only_failure(&t, &hive(&[]), r#"{"t":1518033528}"#).error_code, "DataFormatConversion.MalformedData");
+}
+
+#[test]
+fn long_patterns_and_huge_values_fail_cleanly() {
+    let format = TimestampFormat::compile("yyyyyyyyyyyyyyyyyyyyyyyy").unwrap();
+    assert_eq!(format.parse_text("99999999999999999999999"), None);
+    let t = schema(&[("t", "timestamp")]);
+    let joda = hive(&["yyyyyyyyyyyyyyyyyyyy-MM-dd"]);
+    assert_eq!(only_failure(&t, &joda, r#"{"t":"123456789-01-01"}"#).error_code, "DataFormatConversion.MalformedData");
+    assert_eq!(only_failure(&t, &openx(), r#"{"t":9223372036854775807}"#).error_code, "DataFormatConversion.MalformedData");
+    assert_eq!(ts_millis(&joda, r#""2020-01-02""#), Field::TimestampMillis(1_577_923_200_000));
 }
 
 #[test]

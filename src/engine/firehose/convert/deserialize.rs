@@ -91,9 +91,7 @@ impl RowReader {
     /// Case folding first, then dots to underscores (OpenXJsonSerDe options).
     fn normalise_key<'k>(&self, key: &'k str) -> Cow<'k, str> {
         let mut key = Cow::Borrowed(key);
-        if self.lower_case_keys && key.bytes().any(|b| b.is_ascii_uppercase()) {
-            key = Cow::Owned(key.to_lowercase());
-        } else if self.lower_case_keys && !key.is_ascii() {
+        if self.lower_case_keys && (!key.is_ascii() || key.bytes().any(|b| b.is_ascii_uppercase())) {
             key = Cow::Owned(key.to_lowercase());
         }
         if self.dots_to_underscores && key.contains('.') {

@@ -279,7 +279,8 @@ impl TimestampFormat {
                 let mut f = Fields { month: 1, day: 1, year: 1970, ..Fields::default() };
                 for token in tokens {
                     match token {
-                        Token::Year(width) => f.year = c.digits(1, (*width).max(4))?.0 as i64,
+                        // At most 9 digits: enough for any year, and no overflow on long runs of `y`.
+                        Token::Year(width) => f.year = c.digits(1, (*width).clamp(4, 9))?.0 as i64,
                         Token::Month(_) => f.month = c.digits(1, 2)?.0 as u32,
                         Token::Day(_) => f.day = c.digits(1, 2)?.0 as u32,
                         Token::Hour(_) => f.hour = c.digits(1, 2)?.0 as u32,
