@@ -3,8 +3,9 @@
 The files come from the Rust test ``write_parquet_samples`` (tests/firehose_convert.rs), which writes them into
 the directory named by KL_WRITE_PARQUET_SAMPLES and does nothing without it. Running it here, into pytest's own
 temporary directory, means no stale sample from an older build is ever read, and ``cargo test`` of the whole
-suite stays free of file writes. The test binary is already built by the suite's ``cargo test`` step, so this
-costs a second. (An end-to-end check through the endpoint's S3 API comes with the engine wiring.)
+suite stays free of file writes. The suite's ``cargo test`` step has already built the test binary (with the
+same features), so this costs a second. An end-to-end check through the endpoint's S3 API comes with the
+engine wiring.
 """
 
 import datetime
@@ -43,7 +44,8 @@ FLAT_SCHEMA = pa.schema(
 def samples(tmp_path_factory):
     out = tmp_path_factory.mktemp("parquet-samples")
     env = dict(os.environ, KL_WRITE_PARQUET_SAMPLES=str(out))
-    cmd = ["cargo", "test", "--quiet", "--test", "firehose_convert", "write_parquet_samples"]
+    # The same features as scripts/test.sh's `cargo test`, so its already-built test binary is reused.
+    cmd = ["cargo", "test", "--quiet", "--features", "endpoint", "--test", "firehose_convert", "write_parquet_samples"]
     result = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return out
