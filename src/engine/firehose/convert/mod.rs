@@ -38,7 +38,17 @@ pub const ERROR_CODE_MALFORMED_DATA: &str = "DataFormatConversion.MalformedData"
 /// Error code for a table Firehose cannot use (for the engine when the schema is unusable). Not AWS-verified.
 pub const ERROR_CODE_INVALID_SCHEMA: &str = "DataFormatConversion.InvalidSchema";
 
+/// With format conversion on, the S3 buffer size is at least 64 MiB and defaults to 128 MiB (FACTS.md §2).
+pub const CONVERSION_BUFFER_MIN_MIB: u32 = 64;
+pub const CONVERSION_BUFFER_DEFAULT_MIB: u32 = 128;
+
 /// One record that could not be converted.
+///
+/// The engine writes each under the error prefix (`format-conversion-failed`) as one JSON line with the
+/// fields the developer guide lists ("Handling errors for data format conversion"): attemptsMade,
+/// arrivalTimestamp, ErrorCode, ErrorMessage (capitalised so in that page), attemptEndingTimestamp, rawData
+/// (base64), sequenceNumber, subSequenceNumber and dataCatalogTable {catalogId, databaseName, tableName,
+/// region, versionId, catalogArn}.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversionFailure {
     /// Position of the record in the batch given to `convert_batch`.
