@@ -11,6 +11,7 @@
 pub mod compress;
 pub mod delivery;
 pub mod destinations;
+pub mod convert;
 pub mod error;
 pub mod limits;
 pub mod metrics;
