@@ -239,7 +239,6 @@ const UPDATE_UNSUPPORTED: &[&str] = &[
 /// Extended S3 members the engine does not simulate (in the configuration and in the update).
 const S3_UNSUPPORTED: &[&str] = &[
     "CustomTimeZone",
-    "DataFormatConversionConfiguration",
     "FileExtension",
     "S3BackupConfiguration",
     "S3BackupUpdate",

@@ -9,6 +9,7 @@
 //! destinations other than S3, destination outages and retries, Kinesis-stream source polling.
 
 pub mod compress;
+pub mod conversion;
 pub mod delivery;
 pub mod destinations;
 pub mod convert;
@@ -376,6 +377,9 @@ pub struct FirehoseEngine {
     /// Compiled MetadataExtraction queries by text (rebuilt on demand after a load).
     #[serde(skip)]
     queries: QueryCache,
+    /// The simulated Glue Data Catalog: tables by `database.table` (format conversion reads them).
+    #[serde(default)]
+    glue_tables: BTreeMap<String, convert::TableSchema>,
 }
 
 /// Compiled jq queries (not saved: compiled again from their text when needed).
@@ -420,6 +424,7 @@ impl FirehoseEngine {
             next_invocation: 1,
             invocation_log: VecDeque::new(),
             queries: QueryCache::default(),
+            glue_tables: BTreeMap::new(),
         }
     }
 
@@ -663,6 +668,7 @@ impl FirehoseEngine {
                     compression_format: d.compression_format,
                     processing_configuration: d.processing_configuration.clone(),
                     dynamic_partitioning_configuration: d.dynamic_partitioning,
+                    data_format_conversion_configuration: d.data_format_conversion.clone(),
                 },
                 target: s.target.clone(),
             }],
@@ -746,6 +752,10 @@ impl FirehoseEngine {
             compression_format: Some(update.compression_format.unwrap_or(d.compression_format)),
             processing_configuration: update.processing_configuration.or_else(|| d.processing_configuration.clone()),
             dynamic_partitioning_configuration: d.dynamic_partitioning,
+            data_format_conversion_configuration: update
+                .data_format_conversion_configuration
+                .clone()
+                .or_else(|| d.data_format_conversion.clone()),
         };
         if let Some(asked) = update.dynamic_partitioning_configuration {
             if asked.enabled.is_some() && asked.is_enabled() != d.partitioned() {
@@ -954,13 +964,15 @@ impl FirehoseEngine {
         let oldest = buffer.oldest_arrival_ms.unwrap_or(now);
         match &target {
             Target::S3 | Target::Redshift(_) => {
-                let object = self.data_object(name, &buffer, reason, delivery::ObjectKind::Data, None);
-                self.attempt(object);
+                if let Some(object) = self.data_object(name, &buffer, reason, delivery::ObjectKind::Data, None) {
+                    self.attempt(object);
+                }
             }
             other => {
                 if other.backs_up_everything() {
-                    let object = self.data_object(name, &buffer, reason, delivery::ObjectKind::Backup, None);
-                    self.attempt(object);
+                    if let Some(object) = self.data_object(name, &buffer, reason, delivery::ObjectKind::Backup, None) {
+                        self.attempt(object);
+                    }
                 }
                 let records: Vec<Vec<u8>> = buffer.record_slices(delimiter_len).into_iter().map(<[u8]>::to_vec).collect();
                 let retry_ms = other.retry_ms().unwrap_or(0);
@@ -989,11 +1001,17 @@ impl FirehoseEngine {
         reason: FlushReason,
         kind: delivery::ObjectKind,
         evaluated_prefix: Option<String>,
-    ) -> delivery::PendingObject {
+    ) -> Option<delivery::PendingObject> {
         let now = self.now_ms;
-        let (dest, version) = match self.streams.get(name) {
-            Some(s) => (s.destination.clone(), s.version_id),
-            None => return empty_object(name, now, reason),
+        let (dest, version, delimiter_len) = match self.streams.get(name) {
+            Some(s) => (s.destination.clone(), s.version_id, s.delimiter().len()),
+            None => return None,
+        };
+        // Format conversion: the object is the Parquet file of the records that converted (never
+        // compressed again: the serializer compresses), or nothing if none did.
+        let converted = match dest.data_format_conversion.as_ref().filter(|c| c.is_enabled() && kind == delivery::ObjectKind::Data) {
+            Some(c) => Some(self.convert_buffer(name, c, buffer, delimiter_len)?),
+            None => None,
         };
         let oldest = buffer.oldest_arrival_ms.unwrap_or(now);
         // Validated when configured; a tampered save falls back to the default prefix rather than panic.
@@ -1002,11 +1020,15 @@ impl FirehoseEngine {
             None => prefix::evaluate(&dest.prefixes().prefix, oldest, &mut self.rng, None),
         };
         let uuid = prefix::uuid(&mut self.rng);
-        let format = dest.compression_format;
+        let format = if converted.is_some() { CompressionFormat::Uncompressed } else { dest.compression_format };
+        // Not AWS-verified: a converted object gets no extension unless FileExtension (not simulated) says so.
         let key = prefix::object_key(&evaluated, name, version, oldest, &uuid, format.extension());
         let entry_name = key.rsplit('/').next().unwrap_or(&key).trim_end_matches(".zip").to_string();
-        let stored = compress::compress(format, &buffer.data, &entry_name, now);
-        delivery::PendingObject {
+        let stored = match converted {
+            Some(parquet) => parquet,
+            None => compress::compress(format, &buffer.data, &entry_name, now),
+        };
+        Some(delivery::PendingObject {
             stream: name.to_string(),
             bucket: s3::bucket_name(&dest.bucket_arn).unwrap_or(&dest.bucket_arn).to_string(),
             key,
@@ -1021,7 +1043,7 @@ impl FirehoseEngine {
             next_attempt_ms: now,
             reason,
             kind,
-        }
+        })
     }
 
     /// Writes records Firehose could not deliver or process under the error-output prefix, with
@@ -1347,26 +1369,6 @@ impl FirehoseEngine {
     }
 }
 
-/// An object with nothing in it (only for a stream that vanished between two steps of one flush).
-fn empty_object(name: &str, now: EpochMillis, reason: FlushReason) -> delivery::PendingObject {
-    delivery::PendingObject {
-        stream: name.to_string(),
-        bucket: String::new(),
-        key: String::new(),
-        bytes: Vec::new(),
-        records: 0,
-        raw_bytes: 0,
-        first_record_id: String::new(),
-        last_record_id: String::new(),
-        oldest_arrival_ms: now,
-        first_attempt_ms: now,
-        attempts: 0,
-        next_attempt_ms: now,
-        reason,
-        kind: delivery::ObjectKind::Data,
-    }
-}
-
 /// Per-record results of a bulk request or HEC post: how many went in, and the refusals by position.
 #[allow(clippy::type_complexity)]
 fn split_results(
@@ -1505,6 +1507,7 @@ fn resolve_any_destination(input: &CreateDeliveryStreamInput) -> FirehoseResult<
             compression_format: c.compression_format,
             processing_configuration: processing,
             dynamic_partitioning_configuration: None,
+            data_format_conversion_configuration: None,
         }
     };
     if let Some(c) = &input.extended_s3_destination_configuration {
@@ -1618,6 +1621,22 @@ fn resolve_destination(c: ExtendedS3DestinationConfiguration) -> FirehoseResult<
     if let Some(p) = &c.processing_configuration {
         check_processors(p)?;
     }
+    let conversion = c.data_format_conversion_configuration.clone().filter(|d| d.is_enabled());
+    let mut buffering_hints = buffering_hints;
+    if let Some(conv) = &conversion {
+        conversion::resolve(conv)?;
+        if c.compression_format.is_some_and(|f| f != CompressionFormat::Uncompressed) {
+            // FACTS §2: with conversion the S3 CompressionFormat must be UNCOMPRESSED (the serializer
+            // compresses). Not AWS-verified text.
+            return Err(FirehoseError::invalid_argument(
+                "CompressionFormat must be UNCOMPRESSED when data format conversion is enabled: the Parquet serializer compresses.",
+            ));
+        }
+        if c.buffering_hints.is_none() {
+            buffering_hints.size_in_mbs = convert::CONVERSION_BUFFER_DEFAULT_MIB;
+        }
+        conversion::check_buffer_size(buffering_hints.size_in_mbs)?;
+    }
     let dynamic_partitioning = c.dynamic_partitioning_configuration.filter(|d| d.is_enabled());
     let prefixes =
         prefix::validate_with_partitioning(c.prefix.as_deref(), c.error_output_prefix.as_deref(), dynamic_partitioning.is_some())?;
@@ -1631,5 +1650,6 @@ fn resolve_destination(c: ExtendedS3DestinationConfiguration) -> FirehoseResult<
         compression_format: c.compression_format.unwrap_or(CompressionFormat::Uncompressed),
         processing_configuration: c.processing_configuration,
         dynamic_partitioning,
+        data_format_conversion: conversion,
     })
 }

@@ -265,8 +265,9 @@ impl FirehoseEngine {
         let oldest = partition.buffer.oldest_arrival_ms().unwrap_or(now);
         match prefix::evaluate_with_keys(&segments, oldest, &mut self.rng, None, &keys) {
             Ok(evaluated) => {
-                let object = self.data_object(name, &partition.buffer, reason, delivery::ObjectKind::Data, Some(evaluated));
-                self.attempt(object);
+                if let Some(object) = self.data_object(name, &partition.buffer, reason, delivery::ObjectKind::Data, Some(evaluated)) {
+                    self.attempt(object);
+                }
             }
             Err(e) => {
                 // Probed when each record arrived, so only a changed configuration gets here.

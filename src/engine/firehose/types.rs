@@ -135,6 +135,7 @@ pub struct ExtendedS3DestinationConfiguration {
     pub compression_format: Option<CompressionFormat>,
     pub processing_configuration: Option<ProcessingConfiguration>,
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
+    pub data_format_conversion_configuration: Option<super::conversion::DataFormatConversionConfiguration>,
 }
 
 /// ExtendedS3DestinationUpdate: every field optional; what is absent keeps its value (model,
@@ -152,6 +153,7 @@ pub struct ExtendedS3DestinationUpdate {
     pub compression_format: Option<CompressionFormat>,
     pub processing_configuration: Option<ProcessingConfiguration>,
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
+    pub data_format_conversion_configuration: Option<super::conversion::DataFormatConversionConfiguration>,
 }
 
 impl ExtendedS3Destination {
@@ -221,6 +223,9 @@ pub struct ExtendedS3Destination {
     /// Dynamic partitioning (set at creation, never turned off; FACTS §2). Older saves: off.
     #[serde(default)]
     pub dynamic_partitioning: Option<DynamicPartitioningConfiguration>,
+    /// JSON → Parquet conversion (when enabled). Older saves: none.
+    #[serde(default)]
+    pub data_format_conversion: Option<super::conversion::DataFormatConversionConfiguration>,
 }
 
 // ---- DescribeDeliveryStream output ----
@@ -244,6 +249,8 @@ pub struct ExtendedS3DestinationDescription {
     pub processing_configuration: Option<ProcessingConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_format_conversion_configuration: Option<super::conversion::DataFormatConversionConfiguration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
