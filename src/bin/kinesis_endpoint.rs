@@ -36,14 +36,46 @@ struct Options {
     /// The S3 REST port, if any.
     s3_port: Option<u16>,
     config: EngineConfig,
+    /// Glue tables for Firehose format conversion: (database, table, [(column, type)]).
+    glue_tables: Vec<GlueTable>,
+}
+
+/// `--glue-table db.table=col:type,col:type` (the simulated Glue Data Catalog has no API of its own).
+type GlueTable = (String, String, Vec<(String, String)>);
+
+fn parse_glue_table(text: &str) -> Result<GlueTable, String> {
+    let bad = || format!("--glue-table {text:?}: expected DATABASE.TABLE=COLUMN:TYPE,COLUMN:TYPE...");
+    let (name, columns) = text.split_once('=').ok_or_else(bad)?;
+    let (database, table) = name.split_once('.').ok_or_else(bad)?;
+    // Types may hold commas inside angle brackets or parentheses (struct<a:int,b:string>, decimal(10,2)).
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in columns.char_indices() {
+        match c {
+            '<' | '(' => depth += 1,
+            '>' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&columns[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&columns[start..]);
+    let columns = parts
+        .into_iter()
+        .map(|p| p.split_once(':').map(|(n, t)| (n.trim().to_string(), t.trim().to_string())).ok_or_else(bad))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((database.to_string(), table.to_string(), columns))
 }
 
 const USAGE: &str = "usage: kinesis-endpoint --port PORT [--s3-port PORT] [--shard-limit N] [--transition-ms N] \
-                     [--no-limits] [--account-id ID] [--region REGION]";
+                     [--no-limits] [--account-id ID] [--region REGION] [--glue-table DB.TABLE=COL:TYPE,...]";
 
 fn parse_options() -> Result<Options, String> {
     let mut port = None;
     let mut s3_port = None;
+    let mut glue_tables = Vec::new();
     let mut config = EngineConfig::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -60,12 +92,13 @@ fn parse_options() -> Result<Options, String> {
             "--no-limits" => config.enforce_limits = false,
             "--account-id" => config.account_id = value("--account-id")?,
             "--region" => config.region = value("--region")?,
+            "--glue-table" => glue_tables.push(parse_glue_table(&value("--glue-table")?)?),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
     let port = port.ok_or_else(|| format!("--port is required\n{USAGE}"))?;
-    Ok(Options { port, s3_port, config })
+    Ok(Options { port, s3_port, config, glue_tables })
 }
 
 fn wall_ms() -> u64 {
@@ -104,8 +137,15 @@ fn main() {
         }
     };
     let service: Shared = Arc::new(Mutex::new(KinesisService::new(options.config.clone(), wall_ms())));
-    let firehose: SharedFirehose =
-        Arc::new(Mutex::new(FirehoseService::new(firehose_config(&options.config), wall_ms())));
+    let mut firehose_service = FirehoseService::new(firehose_config(&options.config), wall_ms());
+    for (database, table, columns) in &options.glue_tables {
+        let columns: Vec<(&str, &str)> = columns.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        if let Err(e) = firehose_service.engine.put_glue_table(database, table, &columns) {
+            eprintln!("--glue-table {database}.{table}: {}", e.message);
+            std::process::exit(2);
+        }
+    }
+    let firehose: SharedFirehose = Arc::new(Mutex::new(firehose_service));
     eprintln!(
         "kinesis-endpoint listening on http://{address} (account {}, region {}, shard limit {}, transitions {} ms, limits {})",
         options.config.account_id,

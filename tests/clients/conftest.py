@@ -32,6 +32,9 @@ BINARY = (REPO / os.environ.get("CARGO_TARGET_DIR", "target")) / "release" / "ki
 ACCOUNT = kutil.ACCOUNT
 REGION = kutil.REGION
 
+# The Glue table the default endpoint defines (test_firehose_files.py converts JSON to Parquet with it).
+GLUE_TABLE = "lab.clicks=user:string,page:string,ms:bigint,tags:array<string>"
+
 # Operation names called through the fixture clients (filled by the before-call hook).
 CALLED_OPERATIONS = kutil.CALLED_OPERATIONS
 
@@ -190,7 +193,8 @@ def _endpoints(endpoint_binary, tmp_path_factory):
 @pytest.fixture(scope="session")
 def endpoint(_endpoints):
     """The default endpoint: 200 ms transitions, account shard limit 500, limits on; S3 on a second port."""
-    return _endpoints("--transition-ms", "200", s3=True)
+    # One Glue table for format conversion (the simulated Glue Data Catalog has no API of its own).
+    return _endpoints("--transition-ms", "200", "--glue-table", GLUE_TABLE, s3=True)
 
 
 @pytest.fixture(scope="session")
