@@ -9,6 +9,9 @@
 //! client, `aws s3` / `aws s3api` and pyarrow can read what Firehose wrote. Without it nothing listens
 //! for S3.
 //!
+//! Firehose delivery streams with a Kinesis data stream as source read it (a background pump, as the
+//! browser sandbox's readers do).
+//!
 //! `cargo run --release --features endpoint --bin kinesis-endpoint -- --port 4567
 //!  [--s3-port 4568] [--shard-limit N] [--transition-ms N] [--no-limits] [--account-id ID] [--region REGION]`
 
@@ -24,6 +27,8 @@ use kinesis_lab::api::s3rest::{self, S3Context, S3Request};
 use kinesis_lab::engine::streams::types::SubscribeToShardEvent;
 use kinesis_lab::engine::firehose::{DirectPutQuota, FirehoseConfig};
 use kinesis_lab::engine::streams::EngineConfig;
+use kinesis_lab::engine::firehose::types::DeliveryStreamType;
+use kinesis_lab::sim::firehose_source;
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 /// Requests larger than this are refused with 413 (a 10 MiB PutRecords is ~13.4 MiB in base64).
@@ -167,10 +172,39 @@ fn main() {
         let firehose = firehose.clone();
         std::thread::spawn(move || serve_s3(s3_server, firehose));
     }
+    {
+        let (service, firehose) = (service.clone(), firehose.clone());
+        std::thread::spawn(move || pump_kinesis_sources(service, firehose));
+    }
     for request in server.incoming_requests() {
         let service = service.clone();
         let firehose = firehose.clone();
         std::thread::spawn(move || handle(service, firehose, request));
+    }
+}
+
+/// How often Firehose's readers of Kinesis-source delivery streams run (each reads a shard about once a
+/// second; this only bounds how late a read may be).
+const SOURCE_PUMP: Duration = Duration::from_millis(100);
+
+/// Firehose delivery streams whose source is a Kinesis data stream read it, as in the browser sandbox
+/// (`sim::firehose_source`): GetRecords through the same Kinesis API, then into Firehose. Only this
+/// thread holds both services at once (request handlers lock one at a time), so it cannot deadlock.
+fn pump_kinesis_sources(service: Shared, firehose: SharedFirehose) {
+    let mut readers = Vec::new();
+    loop {
+        std::thread::sleep(SOURCE_PUMP);
+        let Ok(mut hose) = firehose.lock() else { return };
+        let reads = hose.engine.delivery_streams().any(|s| s.stream_type == DeliveryStreamType::KinesisStreamAsSource);
+        if !reads && readers.is_empty() {
+            continue;
+        }
+        let Ok(mut kinesis) = service.lock() else { return };
+        let now = wall_ms();
+        kinesis.engine.advance_to(now);
+        hose.engine.advance_to(now);
+        firehose_source::sync_readers(&mut readers, &hose);
+        firehose_source::step_readers(&mut readers, &mut kinesis, &mut hose, now, SOURCE_PUMP.as_millis() as u64);
     }
 }
 

@@ -171,3 +171,40 @@ def test_hadoop_snappy_objects_inflate(firehose, s3_files):
             i += 4 + chunk_size
         out += block
     assert out == b"".join(LINES)
+
+
+@pytest.fixture(scope="module")
+def kinesis(endpoint):
+    return endpoint.client()
+
+
+# FACTS.md §2 "Sources": a delivery stream with a Kinesis data stream as source reads it (from when it
+# was created, about one GetRecords per second per shard) and delivers what it read; Direct PUT is refused.
+def test_kinesis_stream_source_delivers_to_s3(firehose, kinesis, s3_files):
+    stream = kutil.unique_name("src")
+    kinesis.create_stream(StreamName=stream, ShardCount=2)
+    kinesis.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    arn = kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"]["StreamARN"]
+    kinesis.put_record(StreamName=stream, PartitionKey="early", Data=b"before-the-delivery-stream\n")
+    name = kutil.unique_name("fromkds")
+    firehose.create_delivery_stream(
+        DeliveryStreamName=name, DeliveryStreamType="KinesisStreamAsSource",
+        KinesisStreamSourceConfiguration={"KinesisStreamARN": arn, "RoleARN": ROLE},
+        ExtendedS3DestinationConfiguration={"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{BUCKET}", "Prefix": "fromkds/",
+                                            "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0}})
+    deadline = time.monotonic() + 15
+    while firehose.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["DeliveryStreamStatus"] != "ACTIVE":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    with pytest.raises(firehose.exceptions.InvalidArgumentException):
+        firehose.put_record(DeliveryStreamName=name, Record={"Data": b"x"})
+    sent = [f"r{i}\n".encode() for i in range(10)]
+    kinesis.put_records(StreamName=stream, Records=[{"Data": d, "PartitionKey": f"k{i}"} for i, d in enumerate(sent)])
+    deadline = time.monotonic() + 15
+    got = b""
+    while sorted(got.splitlines(keepends=True)) != sorted(sent):
+        assert time.monotonic() < deadline, f"delivered so far: {got!r}"
+        time.sleep(0.2)
+        keys = [o["Key"] for o in s3_files.list_objects_v2(Bucket=BUCKET, Prefix="fromkds/").get("Contents", [])]
+        got = b"".join(body(s3_files, k) for k in keys)
+    assert b"before-the-delivery-stream" not in got, "read from LATEST: nothing written before it existed"
