@@ -23,6 +23,9 @@ def plain(doc):
     if not doc:
         return ""
     text = re.sub(r"<fullname>.*?</fullname>", "", doc, flags=re.S)
+    # A list item wrapping a paragraph (`<li> <p>x</p> </li>`) is one bullet, not a bullet and a paragraph.
+    text = re.sub(r"<li>\s*<p>", "<li>", text)
+    text = re.sub(r"</p>\s*</li>", "</li>", text)
     text = re.sub(r"<li>\s*", "\n- ", text)
     text = re.sub(r"</?(p|ul|ol|note|important|div)[^>]*>", "\n\n", text)
     text = re.sub(r"<br\s*/?>", "\n", text)

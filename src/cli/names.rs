@@ -302,6 +302,28 @@ mod tests {
     }
 
     #[test]
+    fn firehose_docs_file_loads_with_every_operation_and_input() {
+        let model = model::firehose();
+        assert_eq!(firehose_docs().operations.len(), model.operation_names().len());
+        assert!(firehose_docs().service.starts_with("Amazon Data Firehose was previously known as"));
+        for op in model.operation_names() {
+            assert!(!firehose_docs().operations.get(op).map_or(true, String::is_empty), "{op}");
+            let input = model.operation(op).and_then(|o| o.input.clone()).unwrap_or_default();
+            assert!(firehose_docs().structures.contains_key(&input), "{op}: {input}");
+        }
+        assert!(std::ptr::eq(docs_for(model), firehose_docs()) && std::ptr::eq(docs_for(model::kinesis()), docs()));
+    }
+
+    // The Firehose model's order (CreateDeliveryStreamInput), not the embedded model's sorted one.
+    #[test]
+    fn firehose_options_in_aws_order() {
+        let t = op_table_in(model::firehose(), "CreateDeliveryStream").unwrap();
+        let names: Vec<&str> = t.args.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(&names[..3], &["delivery-stream-name", "delivery-stream-type", "direct-put-source-configuration"]);
+        assert!(t.arg("delivery-stream-type").is_some_and(|a| a.doc.starts_with("The Firehose stream type.")));
+    }
+
+    #[test]
     fn create_stream_options_in_aws_order() {
         let t = op_table("CreateStream").unwrap();
         let names: Vec<&str> = t.args.iter().map(|a| a.name.as_str()).collect();
