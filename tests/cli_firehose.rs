@@ -10,6 +10,7 @@ use kinesis_lab::cli::names::xform_name;
 use kinesis_lab::cli::{complete, run, run_with, CliOutput};
 use kinesis_lab::engine::firehose::FirehoseConfig;
 use kinesis_lab::engine::streams::EngineConfig;
+use proptest::prelude::*;
 use serde_json::{json, Value};
 
 const START_MS: u64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -457,4 +458,47 @@ fn describe_output_follows_aws_member_order() {
     assert!(at("DeliveryStreamType") < at("VersionId"));
     assert!(at("VersionId") < at("CreateTimestamp"));
     assert!(at("Destinations") < at("HasMoreDestinations"));
+}
+
+fn firehose_vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = [
+        "aws", "firehose", "kinesis", "help", "--delivery-stream-name", "d", "--delivery-stream-type", "DirectPut",
+        "--record", "Data=YQ==", "--records", "Data=Yg==", "--extended-s3-destination-configuration",
+        "RoleARN=r,BucketARN=b", "--tags", "Key=k,Value=v", "--allow-force-delete", "--no-allow-force-delete",
+        "--limit", "3", "--output", "text", "--query", "DeliveryStreamNames", "--cli-binary-format", "raw-in-base64-out",
+        "--cli-input-json", "{\"DeliveryStreamName\":1}", "--generate-cli-skeleton", "'", "\"", "{", "--", "-", "--x=y",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    words.extend(model::firehose().operation_names().iter().map(|n| xform_name(n)));
+    words
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// `aws firehose` lines built from its words never panic, exit with a CLI code, and every completion
+    /// candidate continues the word being typed (the terminal fills in their common prefix).
+    #[test]
+    fn random_firehose_lines_never_panic_and_complete_the_typed_word(picks in proptest::collection::vec(0usize..200, 0..10), cut in 0usize..4) {
+        let words = firehose_vocabulary();
+        let mut line = String::from("aws firehose");
+        for p in picks {
+            line.push(' ');
+            line.push_str(&words[p % words.len()]);
+        }
+        let mut acct = Account::new();
+        let out = acct.run(&line);
+        prop_assert!([0, 2, 252, 254, 255].contains(&out.exit_code), "{} → {}", line, out.exit_code);
+        // Cut the last word short, as while typing it.
+        let typed: String = line.chars().take(line.chars().count().saturating_sub(cut)).collect();
+        let prefix = if typed.ends_with(' ') { "" } else { typed.rsplit(' ').next().unwrap_or("") };
+        if !prefix.contains(['\'', '"', '\\']) {
+            for candidate in complete(&typed) {
+                prop_assert!(candidate.starts_with(prefix), "{:?}: {} does not continue {:?}", typed, candidate, prefix);
+            }
+        }
+        let _ = complete(&format!("{line} "));
+    }
 }
