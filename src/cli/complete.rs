@@ -1,9 +1,10 @@
-//! Tab completion: the next word of `aws kinesis <operation> --option value` from the model.
+//! Tab completion: the next word of `aws <command> <operation> --option value` (kinesis or firehose)
+//! from the service's model.
 
 use super::help::GLOBAL_OPTIONS;
-use super::names::{op_table, operation_cli_names, operation_for_cli, paginator};
+use super::services::{by_command, CliService, SERVICES};
 use super::tokenize::tokenize_with_state;
-use crate::api::model::{self, Shape};
+use crate::api::model::Shape;
 
 /// Options after which a value (not another option) comes, for the globals with fixed choices.
 fn global_values(option: &str) -> Option<Vec<String>> {
@@ -52,21 +53,29 @@ pub fn complete(line: &str) -> Vec<String> {
     match positionals.len() {
         0 => matching(vec!["aws".into()], &prefix),
         1 if prefix.starts_with('-') => matching(globals(), &prefix),
-        1 => matching(vec!["kinesis".into(), "help".into()], &prefix),
+        1 => {
+            let mut commands: Vec<String> = SERVICES.iter().map(|s| s.command.to_string()).collect();
+            commands.push("help".into());
+            matching(commands, &prefix)
+        }
         2 if prefix.starts_with('-') => matching(globals(), &prefix),
         2 => {
-            let mut ops = operation_cli_names();
+            let Some(service) = by_command(&positionals[1]) else { return Vec::new() };
+            let mut ops = service.operation_cli_names();
             ops.push("help".into());
             matching(ops, &prefix)
         }
-        _ => complete_options(&positionals[2], &prior, &prefix),
+        _ => match by_command(&positionals[1]) {
+            Some(service) => complete_options(service, &positionals[2], &prior, &prefix),
+            None => Vec::new(),
+        },
     }
 }
 
-fn complete_options(op_cli: &str, prior: &[String], prefix: &str) -> Vec<String> {
-    let Some(operation) = operation_for_cli(op_cli) else { return Vec::new() };
-    let Some(table) = op_table(&operation) else { return Vec::new() };
-    let model = model::kinesis();
+fn complete_options(service: &CliService, op_cli: &str, prior: &[String], prefix: &str) -> Vec<String> {
+    let Some(operation) = service.operation_for_cli(op_cli) else { return Vec::new() };
+    let Some(table) = service.op_table(&operation) else { return Vec::new() };
+    let model = table.model;
     // After an option that takes a value: its enum values, if it has any.
     if let Some(last) = prior.last().and_then(|w| w.strip_prefix("--")) {
         if let Some(arg) = table.arg(last) {
@@ -89,7 +98,7 @@ fn complete_options(op_cli: &str, prior: &[String], prefix: &str) -> Vec<String>
         }
         options.extend(names.into_iter().map(|n| format!("--{n}")));
     }
-    if paginator(&operation).is_some() {
+    if table.paginator.is_some() {
         for extra in ["starting-token", "page-size", "max-items"] {
             if !used.contains(&extra) {
                 options.push(format!("--{extra}"));

@@ -2,8 +2,9 @@
 //! command — the synopsis, each option's type and whether it is required, the allowed values, a
 //! shorthand and JSON example, and AWS's own description from the model.
 
-use super::names::{docs, op_table, operation_cli_names, OpArg, OpTable};
-use crate::api::model::{self, ServiceModel, Shape};
+use super::names::{xform_name, OpArg, OpTable};
+use super::services::{CliService, KINESIS, SERVICES};
+use crate::api::model::{ServiceModel, Shape};
 
 /// Global options the sandbox accepts (after `aws`, anywhere on the line).
 pub const GLOBAL_OPTIONS: &[(&str, &str)] = &[
@@ -24,9 +25,14 @@ pub fn top_help() -> String {
     let mut out = String::from(
         "AWS CLI (Kinesis Lab sandbox)\n\n\
          Usage: aws [options] <command> <subcommand> [parameters]\n\n\
-         This terminal answers like AWS CLI v2, against the simulated account on this page. The one\n\
-         command available is:\n\n  kinesis    Amazon Kinesis Data Streams (aws kinesis help)\n\nGlobal options:\n",
+         This terminal answers like AWS CLI v2, against the simulated account on this page. The commands\n\
+         available are:\n\n",
     );
+    for service in SERVICES {
+        let command = service.command;
+        out.push_str(&format!("  {command:<11}{} (aws {command} help)\n", service.title));
+    }
+    out.push_str("\nGlobal options:\n");
     for (name, text) in GLOBAL_OPTIONS {
         out.push_str(&format!("  {name:<22}{text}\n"));
     }
@@ -34,14 +40,47 @@ pub fn top_help() -> String {
     out
 }
 
+/// The first sentence of an operation's description: its line in the service's help.
+pub fn summary(doc: &str) -> &str {
+    let first_line = doc.lines().next().unwrap_or("");
+    // A sentence ends at a full stop followed by a space (or the end of the line).
+    match first_line.find(". ") {
+        Some(at) => &first_line[..=at],
+        None => first_line,
+    }
+}
+
 /// `aws kinesis help`.
 pub fn service_help() -> String {
-    let mut out = String::from(
-        "KINESIS\n\nAmazon Kinesis Data Streams: every operation of the API model, as `aws kinesis <operation>`.\n\
-         Use `aws kinesis <operation> help` for one operation's options.\n\nAvailable operations:\n\n",
+    service_help_for(&KINESIS)
+}
+
+/// `aws <command> help`: the service's description and every operation with its first sentence.
+pub fn service_help_for(service: &CliService) -> String {
+    let command = service.command;
+    let docs = service.docs();
+    let mut out = format!(
+        "{}\n\n{}: every operation of the API model, as `aws {command} <operation>`.\n\
+         Use `aws {command} <operation> help` for one operation's options.\n\n",
+        command.to_uppercase(),
+        service.title
     );
-    for name in operation_cli_names() {
+    if !docs.service.is_empty() {
+        out.push_str(&format!("DESCRIPTION\n\n{}\n\n", indent(&docs.service, 2)));
+    }
+    out.push_str("Available operations:\n\n");
+    let model = service.model();
+    let mut operations: Vec<(String, &str)> = model
+        .operation_names()
+        .iter()
+        .map(|op| (xform_name(op), docs.operations.get(op).map(|d| summary(d)).unwrap_or("")))
+        .collect();
+    operations.sort();
+    for (name, line) in operations {
         out.push_str(&format!("  o {name}\n"));
+        if !line.is_empty() {
+            out.push_str(&format!("      {line}\n"));
+        }
     }
     out
 }
@@ -122,6 +161,20 @@ fn indent(text: &str, by: usize) -> String {
     text.lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect::<Vec<_>>().join("\n")
 }
 
+/// The blob members of a structure option, or of the structures of a list option (`Data` of a
+/// Firehose `--record`, of Kinesis's `--records`): they read base64 too.
+fn blob_members(model: &ServiceModel, shape: &str) -> Vec<String> {
+    let structure = match model.shape(shape) {
+        Some(Shape::List { member, .. }) => member.as_str(),
+        _ => shape,
+    };
+    super::names::ordered_members(model, structure)
+        .into_iter()
+        .filter(|(_, t)| matches!(model.shape(t), Some(Shape::Blob { .. })))
+        .map(|(m, _)| m)
+        .collect()
+}
+
 fn synopsis_line(table: &OpTable, arg: &OpArg) -> String {
     let text = if table.is_boolean(arg) {
         format!("--{0} | --no-{0}", arg.name)
@@ -137,12 +190,18 @@ fn synopsis_line(table: &OpTable, arg: &OpArg) -> String {
 
 /// `aws kinesis <operation> help`.
 pub fn operation_help(operation: &str) -> String {
-    let model = model::kinesis();
-    let Some(table) = op_table(operation) else { return String::new() };
+    operation_help_in(&KINESIS, operation)
+}
+
+/// `aws <command> <operation> help` (the operation's API name): AWS's description, the synopsis, each
+/// option with its type, documentation and syntax, and the output's shape.
+pub fn operation_help_in(service: &CliService, operation: &str) -> String {
+    let model = service.model();
+    let Some(table) = service.op_table(operation) else { return String::new() };
     let mut out = format!("{}\n\nDESCRIPTION\n\n", table.cli_name.to_uppercase());
-    let description = docs().operations.get(operation).cloned().unwrap_or_default();
+    let description = service.docs().operations.get(operation).cloned().unwrap_or_default();
     out.push_str(&indent(&description, 2));
-    out.push_str(&format!("\n\n  API operation: {operation}\n\nSYNOPSIS\n\n  aws kinesis {}\n", table.cli_name));
+    out.push_str(&format!("\n\n  API operation: {operation}\n\nSYNOPSIS\n\n  aws {} {}\n", service.command, table.cli_name));
     for arg in table.args.iter().filter(|a| a.documented) {
         out.push_str(&synopsis_line(&table, arg));
     }
@@ -172,6 +231,13 @@ pub fn operation_help(operation: &str) -> String {
         if matches!(model.shape(&arg.shape), Some(Shape::Blob { .. })) {
             out.push_str("\n      Blob input is base64 text; add --cli-binary-format raw-in-base64-out to pass raw text.\n");
         }
+        let blobs = blob_members(model, &arg.shape);
+        if !blobs.is_empty() {
+            out.push_str(&format!(
+                "\n      {} (blob) is base64 text; add --cli-binary-format raw-in-base64-out to pass raw text.\n",
+                blobs.join(", ")
+            ));
+        }
         if matches!(model.shape(&arg.shape), Some(Shape::Timestamp)) {
             out.push_str("\n      Accepts epoch seconds (1767225600) or ISO 8601 (2026-01-01T00:00:00Z).\n");
         }
@@ -197,7 +263,9 @@ pub fn operation_help(operation: &str) -> String {
         ));
     }
     let op = model.operation(operation);
-    match op.and_then(|o| o.output.clone()) {
+    // An output structure without members (Firehose's UpdateDestination, for one) prints nothing, as none.
+    let output = op.and_then(|o| o.output.clone()).filter(|shape| !matches!(model.shape(shape), Some(Shape::Structure { members, .. }) if members.is_empty()));
+    match output {
         Some(output) if operation != "SubscribeToShard" => {
             out.push_str(&format!("OUTPUT\n\n{}\n", indent(&json_example(model, &output, 0), 2)));
         }
@@ -228,6 +296,6 @@ mod tests {
     #[test]
     fn service_help_lists_every_operation() {
         let text = service_help();
-        assert_eq!(text.matches("\n  o ").count(), model::kinesis().operation_names().len());
+        assert_eq!(text.matches("\n  o ").count(), crate::api::model::kinesis().operation_names().len());
     }
 }

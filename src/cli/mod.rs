@@ -1,8 +1,8 @@
 //! The sandbox terminal: `aws kinesis <operation>` with the AWS CLI v2's option names, parsing rules,
 //! messages, exit codes and output, all driven by the API model (so all 39 operations work). With a
 //! Firehose service too (`run_with`), `aws firehose <operation>` runs the same way from the Firehose
-//! model (models/firehose.json); Kinesis-only extras (paginators, help prose, waiters, completion)
-//! stay Kinesis-only.
+//! model (models/firehose.json), with its own help prose and completion (`services` lists both);
+//! botocore has paginators and waiters for Kinesis only.
 //!
 //! Code map: `tokenize` splits the line like a shell; `names` derives CLI names and argument tables
 //! from the model; `shorthand` and `unpack` read option values; `paramcheck` is botocore's client-side
@@ -18,6 +18,7 @@ pub mod output;
 pub mod paginate;
 pub mod paramcheck;
 pub mod query;
+pub mod services;
 pub mod shorthand;
 pub mod timefmt;
 pub mod tokenize;
@@ -29,7 +30,7 @@ use crate::api::firehose::FirehoseService;
 use crate::api::model::{self, Shape};
 use crate::api::{ApiReply, KinesisService};
 use errors::{CliError, EXIT_GENERAL_ERROR};
-use names::{op_table, op_table_in, operation_cli_names, operation_for_cli, operation_for_cli_in, OpTable};
+use names::{op_table, operation_cli_names, operation_for_cli, OpTable};
 use output::{from_response, Out};
 use paginate::PageOptions;
 use unpack::{BinaryFormat, RawValue};
@@ -251,32 +252,21 @@ fn run_aws(
 }
 
 /// `aws firehose <operation> ...` (the words after `firehose`), from the Firehose model. botocore has no
-/// Firehose waiters or paginators; help lists the operations and an operation's options.
+/// Firehose waiters or paginators.
 fn run_firehose(words: &[String], globals: &Globals, service: &mut FirehoseService) -> Result<CliOutput, CliError> {
-    let model = model::firehose();
+    let firehose = &services::FIREHOSE;
     let Some(op_word) = words.first() else {
         return Err(CliError::Usage("the following arguments are required: operation".into()));
     };
     if op_word == "help" {
-        let mut text = String::from("FIREHOSE()\n\nAVAILABLE COMMANDS\n\n");
-        let mut names: Vec<String> = model.operation_names().iter().map(|n| names::xform_name(n)).collect();
-        names.sort();
-        for name in names {
-            text.push_str(&format!("  o {name}\n\n"));
-        }
-        return Ok(CliOutput::ok(text));
+        return Ok(CliOutput::ok(help::service_help_for(firehose)));
     }
     let invalid = || CliError::Usage(format!("argument operation: Found invalid choice '{op_word}'"));
-    let operation = (!option_like(op_word)).then(|| operation_for_cli_in(model, op_word)).flatten().ok_or_else(invalid)?;
-    let table = op_table_in(model, &operation).ok_or_else(invalid)?;
+    let operation = (!option_like(op_word)).then(|| firehose.operation_for_cli(op_word)).flatten().ok_or_else(invalid)?;
+    let table = firehose.op_table(&operation).ok_or_else(invalid)?;
     let args = &words[1..];
     if args.len() == 1 && args[0] == "help" {
-        let mut text = format!("{}()\n\nSYNOPSIS\n\n  {}\n", table.cli_name.to_uppercase(), table.cli_name);
-        for arg in &table.args {
-            let shown = format!("--{} <value>", arg.name);
-            text.push_str(&if arg.required { format!("  {shown}\n") } else { format!("  [{shown}]\n") });
-        }
-        return Ok(CliOutput::ok(text));
+        return Ok(CliOutput::ok(help::operation_help_in(firehose, &operation)));
     }
     run_operation(&table, args, globals, &mut Backend::Firehose(service))
 }

@@ -9,22 +9,50 @@ use serde::Deserialize;
 
 use crate::api::model::{self, ServiceModel, Shape};
 
-/// The documentation prose and original member order of AWS's model (see gen_docs.py): the embedded
-/// model has its prose stripped and its keys sorted.
-const DOCS_JSON: &str = include_str!("kinesis_docs.json");
+/// The documentation prose and original member order of AWS's models (see gen_docs.py): the embedded
+/// models have their prose stripped and their keys sorted.
+const KINESIS_DOCS_JSON: &str = include_str!("kinesis_docs.json");
+const FIREHOSE_DOCS_JSON: &str = include_str!("firehose_docs.json");
 
 #[derive(Deserialize, Default)]
 pub struct Docs {
+    /// The service's own description (the model's top-level documentation).
+    #[serde(default)]
+    pub service: String,
     pub operations: HashMap<String, String>,
-    /// Structure shape → [(member, documentation)] in AWS's order.
+    /// Structure shape → [(member, documentation)] in AWS's order. Input shapes carry their members'
+    /// documentation; other structures are listed (without prose) only where AWS's order is not sorted.
     pub structures: HashMap<String, Vec<(String, String)>>,
 }
 
-/// The documentation, parsed once. A broken file (a build problem, tested below) gives empty docs
-/// rather than a panic: help pages then just lack prose.
+fn parse_docs(cell: &'static OnceLock<Docs>, json: &str) -> &'static Docs {
+    // A broken file (a build problem, tested below) gives empty docs rather than a panic: help pages
+    // then just lack prose.
+    cell.get_or_init(|| serde_json::from_str(json).unwrap_or_default())
+}
+
+/// The Kinesis documentation, parsed once.
 pub fn docs() -> &'static Docs {
     static DOCS: OnceLock<Docs> = OnceLock::new();
-    DOCS.get_or_init(|| serde_json::from_str(DOCS_JSON).unwrap_or_default())
+    parse_docs(&DOCS, KINESIS_DOCS_JSON)
+}
+
+/// The Firehose documentation, parsed once.
+pub fn firehose_docs() -> &'static Docs {
+    static DOCS: OnceLock<Docs> = OnceLock::new();
+    parse_docs(&DOCS, FIREHOSE_DOCS_JSON)
+}
+
+/// The documentation of a service model (empty for a model the terminal has no docs file for).
+pub fn docs_for(model: &ServiceModel) -> &'static Docs {
+    static NONE: OnceLock<Docs> = OnceLock::new();
+    if std::ptr::eq(model, model::kinesis()) {
+        docs()
+    } else if std::ptr::eq(model, model::firehose()) {
+        firehose_docs()
+    } else {
+        NONE.get_or_init(Docs::default)
+    }
 }
 
 /// botocore's `xform_name(name, '-')`: CamelCase to the CLI's kebab-case.
@@ -153,9 +181,14 @@ impl OpTable {
     }
 }
 
-/// The CLI names of every operation, sorted as the CLI lists them.
+/// The CLI names of every Kinesis operation, sorted as the CLI lists them.
 pub fn operation_cli_names() -> Vec<String> {
-    let mut names: Vec<String> = model::kinesis().operation_names().iter().map(|n| xform_name(n)).collect();
+    operation_cli_names_in(model::kinesis())
+}
+
+/// The CLI names of every operation of a service model, sorted as the CLI lists them.
+pub fn operation_cli_names_in(model: &ServiceModel) -> Vec<String> {
+    let mut names: Vec<String> = model.operation_names().iter().map(|n| xform_name(n)).collect();
     names.sort();
     names
 }
@@ -170,16 +203,16 @@ pub fn operation_for_cli_in(model: &ServiceModel, cli_name: &str) -> Option<Stri
     model.operation_names().iter().find(|n| xform_name(n) == cli_name).cloned()
 }
 
-/// Whether `model` is the Kinesis model (the only one the docs file and paginators describe).
+/// Whether `model` is the Kinesis model (the only one with paginators here).
 fn is_kinesis(model: &ServiceModel) -> bool {
     std::ptr::eq(model, model::kinesis())
 }
 
-/// The members of a structure shape in AWS's order (from the docs file), falling back to the model's.
+/// The members of a structure shape in AWS's order (from the model's docs file), falling back to the
+/// embedded model's (sorted) order where the docs file does not list the shape.
 pub fn ordered_members(model: &ServiceModel, shape_name: &str) -> Vec<(String, String)> {
     let Some(Shape::Structure { members, .. }) = model.shape(shape_name) else { return Vec::new() };
-    // The docs file describes Kinesis shapes only (Firehose has its own `Record`, for one).
-    let Some(order) = docs().structures.get(shape_name).filter(|_| is_kinesis(model)) else { return members.clone() };
+    let Some(order) = docs_for(model).structures.get(shape_name) else { return members.clone() };
     let mut out: Vec<(String, String)> = order
         .iter()
         .filter_map(|(name, _)| members.iter().find(|(m, _)| m == name).cloned())
@@ -192,10 +225,14 @@ pub fn ordered_members(model: &ServiceModel, shape_name: &str) -> Vec<(String, S
     out
 }
 
-/// The documentation of one member of a structure.
+/// The documentation of one member of a Kinesis structure.
 pub fn member_doc(shape_name: &str, member: &str) -> String {
-    docs()
-        .structures
+    member_doc_in(docs(), shape_name, member)
+}
+
+/// The documentation of one member of a structure, from a service's docs.
+pub fn member_doc_in(docs: &Docs, shape_name: &str, member: &str) -> String {
+    docs.structures
         .get(shape_name)
         .and_then(|members| members.iter().find(|(m, _)| m == member))
         .map(|(_, d)| d.clone())
@@ -207,8 +244,8 @@ pub fn op_table(operation: &str) -> Option<OpTable> {
     op_table_in(model::kinesis(), operation)
 }
 
-/// The argument table of one operation of any service model. Only Kinesis has paginators and
-/// documentation prose here (botocore has no Firehose paginators).
+/// The argument table of one operation of any service model. Only Kinesis has paginators (botocore
+/// has none for Firehose).
 pub fn op_table_in(model: &'static ServiceModel, operation: &str) -> Option<OpTable> {
     let op = model.operation(operation)?;
     let kinesis = is_kinesis(model);
@@ -225,7 +262,7 @@ pub fn op_table_in(model: &'static ServiceModel, operation: &str) -> Option<OpTa
                 name: xform_name(&member),
                 required: required.contains(&member),
                 documented: !hidden,
-                doc: if kinesis { member_doc(input, &member) } else { String::new() },
+                doc: member_doc_in(docs_for(model), input, &member),
                 member,
                 shape,
             });
@@ -262,6 +299,28 @@ mod tests {
         for op in model::kinesis().operation_names() {
             assert!(docs().operations.contains_key(op), "{op}");
         }
+    }
+
+    #[test]
+    fn firehose_docs_file_loads_with_every_operation_and_input() {
+        let model = model::firehose();
+        assert_eq!(firehose_docs().operations.len(), model.operation_names().len());
+        assert!(firehose_docs().service.starts_with("Amazon Data Firehose was previously known as"));
+        for op in model.operation_names() {
+            assert!(!firehose_docs().operations.get(op).map_or(true, String::is_empty), "{op}");
+            let input = model.operation(op).and_then(|o| o.input.clone()).unwrap_or_default();
+            assert!(firehose_docs().structures.contains_key(&input), "{op}: {input}");
+        }
+        assert!(std::ptr::eq(docs_for(model), firehose_docs()) && std::ptr::eq(docs_for(model::kinesis()), docs()));
+    }
+
+    // The Firehose model's order (CreateDeliveryStreamInput), not the embedded model's sorted one.
+    #[test]
+    fn firehose_options_in_aws_order() {
+        let t = op_table_in(model::firehose(), "CreateDeliveryStream").unwrap();
+        let names: Vec<&str> = t.args.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(&names[..3], &["delivery-stream-name", "delivery-stream-type", "direct-put-source-configuration"]);
+        assert!(t.arg("delivery-stream-type").is_some_and(|a| a.doc.starts_with("The Firehose stream type.")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The sandbox terminal: a scrollback and one input line that runs `aws kinesis ...` through
-//! `crate::cli` against the page's simulated account. Enter runs, Up/Down walk the history, Tab
-//! completes (one match fills in, several are listed), Ctrl+L or `clear` clears the scrollback.
+//! The sandbox terminal: a scrollback and one input line that runs `aws kinesis ...` and
+//! `aws firehose ...` through `crate::cli` against the page's simulated account. Enter runs, Up/Down
+//! walk the history, Tab completes either service (one match fills in, several are listed), Ctrl+L or
+//! `clear` clears the scrollback.
 
 use leptos::ev::KeyboardEvent;
 use leptos::html::Pre;
