@@ -4,3 +4,4 @@ pub mod shard_map;
 pub mod route;
 pub mod clock;
 pub mod chart;
+pub mod firehose;
