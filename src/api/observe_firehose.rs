@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::api::firehose::render_description;
 use crate::engine::firehose::metrics::FirehoseMetricPoint;
-use crate::engine::firehose::{FirehoseEngine, FlushReason};
+use crate::engine::firehose::{DeliveryStream, FirehoseEngine, FlushReason};
 use crate::engine::time::EpochMillis;
 
 /// One delivery stream's buffer: what it holds now and when its interval flush falls due.
@@ -76,31 +76,29 @@ fn reason_name(reason: FlushReason) -> &'static str {
     }
 }
 
+fn overview(engine: &FirehoseEngine, s: &DeliveryStream) -> Option<DeliveryStreamOverview> {
+    let description = engine.describe_delivery_stream(&s.name).ok()?;
+    Some(DeliveryStreamOverview {
+        name: s.name.clone(),
+        description: render_description(&description, None),
+        buffer: BufferState {
+            bytes: s.buffer.bytes(),
+            records: s.buffer.records,
+            oldest_arrival_ms: s.buffer.oldest_arrival_ms(),
+            flush_due_ms: s.flush_due_ms(),
+        },
+        transition_due_ms: s.transition_due_ms,
+    })
+}
+
 /// Every delivery stream of the account, in name order.
 pub fn delivery_streams(engine: &FirehoseEngine) -> Vec<DeliveryStreamOverview> {
-    engine
-        .delivery_streams()
-        .filter_map(|s| {
-            let description = engine.describe_delivery_stream(&s.name).ok()?;
-            Some(DeliveryStreamOverview {
-                name: s.name.clone(),
-                description: render_description(&description, None),
-                buffer: BufferState {
-                    bytes: s.buffer.bytes(),
-                    records: s.buffer.records,
-                    oldest_arrival_ms: s.buffer.oldest_arrival_ms(),
-                    flush_due_ms: s.flush_due_ms(),
-                },
-                transition_due_ms: s.transition_due_ms,
-            })
-        })
-        .collect()
+    engine.delivery_streams().filter_map(|s| overview(engine, s)).collect()
 }
 
 /// One delivery stream, if it exists.
 pub fn delivery_stream(engine: &FirehoseEngine, name: &str) -> Option<DeliveryStreamOverview> {
-    engine.delivery_stream(name)?;
-    delivery_streams(engine).into_iter().find(|s| s.name == name)
+    overview(engine, engine.delivery_stream(name)?)
 }
 
 /// The newest `limit` deliveries, newest first; of one delivery stream when `stream` is given.

@@ -90,7 +90,7 @@ pub fn BufferGauges(stream: String) -> impl IntoView {
                     </p>
                 </div>
             </div>
-            <p class="verdict" data-testid="gauge-verdict" aria-live="polite">{verdict}</p>
+            <p class="verdict" data-testid="gauge-verdict">{verdict}</p>
         })
     };
     view! {

@@ -50,7 +50,7 @@ pub fn PrefixPreview(
         let name = if name.is_empty() { "stream".to_string() } else { name };
         match preview_keys(&prefix.get(), &error_prefix.get(), &name, version.get(), at, compression.get()) {
             Ok(p) => view! {
-                <dl class="explain key-preview" id=id aria-live="polite" data-testid=format!("{id}-ok")>
+                <dl class="explain key-preview" id=id data-testid=format!("{id}-ok")>
                     <div><dt>"Object key, for a buffer whose first record arrives now"</dt>
                         <dd class="mono" data-testid=format!("{id}-key")>{p.object_key}</dd></div>
                     <div><dt>{format!("Error output ({PREVIEW_ERROR_TYPE})")}</dt>
