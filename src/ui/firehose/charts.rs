@@ -50,7 +50,8 @@ pub fn FirehoseCharts(stream: String) -> impl IntoView {
     let interval_s = Memo::new(move |_| stream_info(lab, &stream.get_value()).map(|s| s.interval_s).unwrap_or(0));
     let chart = move |title: &'static str, unit: &'static str, label: &'static str, value: fn(&FirehoseMetricPoint) -> f64, freshness: bool| {
         Signal::derive(move || {
-            let limits = if freshness {
+            // The interval line shows how stale data may get; at 0 (zero buffering) it would sit on the axis.
+            let limits = if freshness && interval_s.get() > 0 {
                 vec![LimitLine { label: "buffer interval".into(), value: interval_s.get() as f64 }]
             } else {
                 vec![]

@@ -55,7 +55,7 @@ pub fn DeliveryTimeline(stream: String) -> impl IntoView {
                                 <th scope="col" class="num">"Records"</th>
                                 <th scope="col" class="num">"Bytes"</th>
                                 <th scope="col" class="num">"Stored"</th>
-                                <th scope="col">"Object key"</th>
+                                <th scope="col">"Object key (opens it in the S3 browser)"</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|d| {
@@ -65,14 +65,14 @@ pub fn DeliveryTimeline(stream: String) -> impl IntoView {
                                         <tr data-testid="fh-delivery-row">
                                             <th scope="row" class="mono nowrap">{utc_millis(d.delivered_ms)}</th>
                                             <td>{reason_text(d.reason)}</td>
-                                            <td class="num">{grouped(d.records)}</td>
-                                            <td class="num">{bytes_text(d.bytes)}</td>
-                                            <td class="num">{format!("{}{ratio}", bytes_text(d.stored_bytes))}</td>
+                                            <td class="num nowrap">{grouped(d.records)}</td>
+                                            <td class="num nowrap">{bytes_text(d.bytes)}</td>
+                                            <td class="num nowrap">{format!("{}{ratio}", bytes_text(d.stored_bytes))}</td>
                                             <td>
                                                 <button type="button" class="link mono" data-testid="fh-open-object"
-                                                    title="Open this object in the S3 browser"
+                                                    title=format!("Open s3://{}/{} in the S3 browser", d.bucket, d.key)
                                                     on:click=move |_| ui.open_object(&bucket, &key)>
-                                                    {format!("s3://{}/{}", d.bucket, d.key)}
+                                                    {d.key.clone()}
                                                 </button>
                                             </td>
                                         </tr>

@@ -77,12 +77,12 @@ pub fn BufferingFields(size: RwSignal<String>, interval: RwSignal<String>, id_pr
         <fieldset class="field">
             <legend>"Buffering hints"</legend>
             <div class="row">
-                <div class="field narrow">
+                <div class="field hint-field">
                     <label for=size_id.clone()>{format!("Size, MiB ({S3_MIN_BUFFER_SIZE_MIB}–{S3_MAX_BUFFER_SIZE_MIB})")}</label>
                     <input id=size_id type="number" inputmode="numeric" min=S3_MIN_BUFFER_SIZE_MIB max=S3_MAX_BUFFER_SIZE_MIB step="1"
                         prop:value=size on:input=move |ev| size.set(event_target_value(&ev)) />
                 </div>
-                <div class="field narrow">
+                <div class="field hint-field">
                     <label for=interval_id.clone()>{format!("Interval, s ({S3_MIN_BUFFER_INTERVAL_SECS}–{S3_MAX_BUFFER_INTERVAL_SECS})")}</label>
                     <input id=interval_id type="number" inputmode="numeric" min=S3_MIN_BUFFER_INTERVAL_SECS max=S3_MAX_BUFFER_INTERVAL_SECS step="1"
                         prop:value=interval on:input=move |ev| interval.set(event_target_value(&ev)) />
@@ -104,8 +104,8 @@ pub fn CompressionField(format: RwSignal<CompressionFormat>, id: &'static str) -
             <select id=id prop:value=move || format.get().wire_name().to_string()
                 on:change=move |ev| if let Some(f) = CompressionFormat::from_wire(&event_target_value(&ev)) { format.set(f) }>
                 {CompressionFormat::ALL.iter().map(|f| {
-                    let ext = if f.extension().is_empty() { "no extension".to_string() } else { f.extension().to_string() };
-                    view! { <option value=f.wire_name()>{format!("{} ({ext})", f.wire_name())}</option> }
+                    let label = if f.extension().is_empty() { f.wire_name().to_string() } else { format!("{} → {}", f.wire_name(), f.extension()) };
+                    view! { <option value=f.wire_name()>{label}</option> }
                 }).collect_view()}
             </select>
         </div>
@@ -211,7 +211,7 @@ pub fn Designer() -> impl IntoView {
             <h2 id="designer-heading" tabindex="-1">"Design a delivery stream"</h2>
             <p class="help">"Firehose buffers incoming records and writes them to S3 as objects. Choose where records "
                 "come from, where they go and how long they wait; CreateDeliveryStream is sent exactly as boto3 would send it."</p>
-            <form on:submit=create>
+            <form novalidate on:submit=create>
                 <div class="field">
                     <label for="fh-name">"Delivery stream name"</label>
                     <input id="fh-name" type="text" autocomplete="off" spellcheck="false"

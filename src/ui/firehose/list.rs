@@ -62,7 +62,7 @@ pub fn DeliveryStreamList() -> impl IntoView {
             <button type="button" id="fh-new" class="primary"
                 aria-pressed=move || ui.designing.get().to_string()
                 on:click=move |_| { ui.designer_source.set(None); ui.designing.set(true); focus_later("designer-heading"); }>
-                "＋ New delivery stream"
+                "+ New delivery stream"
             </button>
         </section>
     }

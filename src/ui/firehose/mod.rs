@@ -94,7 +94,15 @@ pub fn stream_info(lab: Lab, name: &str) -> Option<StreamInfo> {
         .map(|o| StreamInfo::from_overview(&o))
 }
 
-/// Focuses an element once the view that holds it has been drawn (after the current update).
+/// Focuses an element that is on the page now.
+fn focus_now(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// Focuses an element (scrolled into view) once the view that holds it has been drawn.
 pub fn focus_later(id: &'static str) {
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
@@ -155,19 +163,24 @@ pub fn FirehoseView() -> impl IntoView {
         if ui.selected.get_untracked().is_none() {
             match names.first() {
                 Some(first) => ui.selected.set(Some(first.clone())),
-                None => ui.designing.set(true),
+                // Only on a change: a set always notifies, and would redraw the designer (losing its fields).
+                None if !ui.designing.get_untracked() => ui.designing.set(true),
+                None => {}
             }
         }
     });
+    // What the detail area shows, redrawn only when it changes (not on every set of the signals).
+    let designing = Memo::new(move |_| ui.designing.get());
+    let selected = Memo::new(move |_| ui.selected.get());
     view! {
         <div class="streams-layout">
             <list::DeliveryStreamList />
             <div class="stream-detail">
                 {move || {
-                    if ui.designing.get() {
+                    if designing.get() {
                         view! { <designer::Designer /> }.into_any()
                     } else {
-                        match ui.selected.get() {
+                        match selected.get() {
                             Some(name) => view! {
                                 {move || ui.notice.get().map(|n| view! {
                                     <div class="store-notice panel-notice" role="status" data-testid="fh-notice">
@@ -204,7 +217,7 @@ fn StreamDetail(name: String) -> impl IntoView {
         if let Some(n) = next {
             ev.prevent_default();
             tab.set(Tab::ALL[n]);
-            focus_later(Tab::ALL[n].id());
+            focus_now(Tab::ALL[n].id());
         }
     };
     view! {

@@ -41,8 +41,13 @@ pub fn S3Browser() -> impl IntoView {
     // Keep a bucket chosen while there is one.
     Effect::new(move |_| {
         let list = buckets();
-        if ui.bucket.get().is_none_or(|b| !list.iter().any(|x| x.name == b)) {
-            ui.bucket.set(list.first().map(|b| b.name.clone()));
+        // Set only on a change: the effect reads `bucket`, so setting it unchanged would wake it again.
+        let current = ui.bucket.get();
+        if current.as_ref().is_none_or(|b| !list.iter().any(|x| &x.name == b)) {
+            let first = list.first().map(|b| b.name.clone());
+            if first != current {
+                ui.bucket.set(first);
+            }
         }
     });
     view! {
@@ -131,7 +136,7 @@ fn Listing() -> impl IntoView {
                 <tr>
                     <th scope="row"><button type="button" class="link mono" data-testid="s3-folder"
                         on:click=move |_| ui.folder.set(path.clone())>{format!("📁 {label}")}</button></th>
-                    <td class="num">{format!("{} object{}", grouped(count as u64), if count == 1 { "" } else { "s" })}</td>
+                    <td class="num nowrap">{format!("{} object{}", grouped(count as u64), if count == 1 { "" } else { "s" })}</td>
                     <td>"folder"</td>
                 </tr>
             }
@@ -146,7 +151,7 @@ fn Listing() -> impl IntoView {
                     <th scope="row"><button type="button" class="link mono" data-testid="s3-object"
                         aria-pressed=move || is_open().to_string()
                         on:click=move |_| ui.open_object(&bucket, &key)>{shown}</button></th>
-                    <td class="num">{bytes_text(o.size_bytes)}</td>
+                    <td class="num nowrap">{bytes_text(o.size_bytes)}</td>
                     <td class="mono nowrap">{utc_millis(o.last_modified_ms)}</td>
                 </tr>
             }
@@ -224,7 +229,8 @@ fn ObjectPreview() -> impl IntoView {
                 </dl>
                 {body}
                 <div class="row form-actions">
-                    <button type="button" id="s3-download" class="primary" on:click=download>{format!("⬇ Download {}", file_name(&key))}</button>
+                    <button type="button" id="s3-download" class="primary" on:click=download
+                        aria-label=format!("Download {} ({} bytes)", file_name(&key), meta.size_bytes)>{format!("⬇ Download ({})", bytes_text(meta.size_bytes))}</button>
                     <button type="button" on:click=move |_| ui.object.set(None)>"Close preview"</button>
                 </div>
                 {move || download_error.get().map(|e| view! { <p class="api-error" role="alert">{e}</p> })}

@@ -111,7 +111,7 @@ pub fn SendRecords(stream: String) -> impl IntoView {
                         Write to {s} instead (Data Streams); sending here shows the error AWS returns.")}
                 </p>
             })}
-            <form on:submit=send>
+            <form novalidate on:submit=send>
                 <fieldset class="field">
                     <legend>"What to send"</legend>
                     <label class="inline"><input type="radio" name="fh-send-mode" id="fh-send-batch"
@@ -122,7 +122,7 @@ pub fn SendRecords(stream: String) -> impl IntoView {
                 {move || if batch.get() {
                     view! {
                         <div class="row">
-                            <div class="field narrow">
+                            <div class="field hint-field">
                                 <label for="fh-count">{format!("Records (1–{PUT_RECORD_BATCH_MAX_RECORDS})")}</label>
                                 <input id="fh-count" type="number" inputmode="numeric" min="1" max=PUT_RECORD_BATCH_MAX_RECORDS step="1"
                                     prop:value=count on:input=move |ev| count.set(event_target_value(&ev)) />
@@ -130,7 +130,7 @@ pub fn SendRecords(stream: String) -> impl IntoView {
                             <label class="inline"><input type="checkbox" id="fh-newline" prop:checked=newline
                                 on:change=move |ev| newline.set(event_target_checked(&ev)) />" End each record with \\n myself"</label>
                         </div>
-                        <p class="help">"Records look like "<code>{sample_records(next_seq.get(), 1).join("")}</code>
+                        <p class="help">"Records look like "<code>{move || sample_records(next_seq.get(), 1).join("")}</code>
                             {move || if appends() { " — the stream appends \\n after each one." } else if newline.get() { "." }
                                 else { " — with no delimiter they land back to back ({…}{…}), which most readers of S3 cannot split." }}</p>
                     }.into_any()

@@ -73,7 +73,7 @@ pub fn UpdateDestinationForm(stream: String) -> impl IntoView {
             <p class="help">"UpdateDestination sends the current VersionId ("
                 <strong data-testid="fh-update-version">{version}</strong>
                 "); if someone else changed the stream since, AWS answers ConcurrentModificationException."</p>
-            <form on:submit=submit>
+            <form novalidate on:submit=submit>
                 <div class="row">
                     <div class="field">
                         <label for="fh-up-prefix">"Prefix"</label>
