@@ -48,14 +48,14 @@ pub fn DeliveryTimeline(stream: String) -> impl IntoView {
                 view! {
                     <div class="scroll-x">
                         <table data-testid="fh-deliveries">
-                            <caption>{format!("Objects written, newest first ({shown})")}</caption>
+                            <caption>{format!("Objects written, newest first ({shown}); a key opens the object in the S3 browser below.")}</caption>
                             <thead><tr>
                                 <th scope="col">"Delivered (UTC)"</th>
                                 <th scope="col">"Why"</th>
                                 <th scope="col" class="num">"Records"</th>
                                 <th scope="col" class="num">"Bytes"</th>
                                 <th scope="col" class="num">"Stored"</th>
-                                <th scope="col">"Object key (opens it in the S3 browser)"</th>
+                                <th scope="col" class="key-col">"Object key"</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|d| {
@@ -68,7 +68,7 @@ pub fn DeliveryTimeline(stream: String) -> impl IntoView {
                                             <td class="num nowrap">{grouped(d.records)}</td>
                                             <td class="num nowrap">{bytes_text(d.bytes)}</td>
                                             <td class="num nowrap">{format!("{}{ratio}", bytes_text(d.stored_bytes))}</td>
-                                            <td>
+                                            <td class="key-col">
                                                 <button type="button" class="link mono" data-testid="fh-open-object"
                                                     title=format!("Open s3://{}/{} in the S3 browser", d.bucket, d.key)
                                                     on:click=move |_| ui.open_object(&bucket, &key)>

@@ -44,7 +44,7 @@ pub fn DeliveryStreamList() -> impl IntoView {
                                     <li>
                                         <button type="button" class="stream-pick" data-testid="delivery-stream-pick"
                                             aria-current=move || if current() { "true" } else { "false" }
-                                            on:click=move |_| { ui.designing.set(false); ui.selected.set(Some(pick.clone())); }>
+                                            on:click=move |_| { ui.notice.set(None); ui.designing.set(false); ui.selected.set(Some(pick.clone())); }>
                                             <span class="stream-pick-name">{s.name.clone()}</span>
                                             <span class="stream-pick-meta">
                                                 <span class="status">{s.status.clone()}</span>
@@ -61,7 +61,7 @@ pub fn DeliveryStreamList() -> impl IntoView {
             }}
             <button type="button" id="fh-new" class="primary"
                 aria-pressed=move || ui.designing.get().to_string()
-                on:click=move |_| { ui.designer_source.set(None); ui.designing.set(true); focus_later("designer-heading"); }>
+                on:click=move |_| { ui.notice.set(None); ui.designer_source.set(None); ui.designing.set(true); focus_later("designer-heading"); }>
                 "+ New delivery stream"
             </button>
         </section>
