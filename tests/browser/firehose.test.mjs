@@ -180,7 +180,8 @@ test('Streams → Firehose: a data stream delivered to S3, and Direct PUT refuse
 
     await page.getByTestId('deliver-with-firehose').click();
     await page.locator('#fh-create').waitFor();
-    assert.match(page.url(), /#\/firehose\?source=orders$/);
+    // The link named the source in the URL's query; the page took it and dropped it (a reload stays put).
+    assert.match(page.url(), /#\/firehose$/);
     assert.equal(await page.locator('#fh-source-kinesis').isChecked(), true);
     assert.equal(await page.locator('#fh-source-stream').inputValue(), 'orders');
     assert.equal(await page.locator('#fh-name').inputValue(), 'orders-to-s3');
@@ -199,6 +200,15 @@ test('Streams → Firehose: a data stream delivered to S3, and Direct PUT refuse
     assert.match(await text(page, 'fh-put-error'),
       /InvalidArgumentException \(HTTP 400\): This operation is not permitted on KinesisStreamAsSource delivery stream type\./);
     await screenshot(page, 'firehose-kinesis-source-projector.png');
+
+    // Delete asks once more, then the stream is DELETING and gone once the clock moves.
+    await page.locator('#fh-delete').click();
+    assert.match(await page.locator('#fh-delete').innerText(), /Really delete orders-to-s3\?/);
+    await page.locator('#fh-delete').click();
+    assert.match(await text(page, 'fh-status'), /^DELETING \(until 2026-01-01 00:00:02\.500 UTC\)$/);
+    await page.locator('#clock-step').click();
+    await page.getByTestId('no-delivery-streams').waitFor();
+    await page.locator('#fh-create').waitFor();
     assertNoProblems(problems);
   } finally {
     await browser.close();

@@ -153,6 +153,10 @@ pub fn FirehoseView() -> impl IntoView {
         ui.designer_source.set(Some(source));
         ui.designing.set(true);
         focus_later("designer-heading");
+        // Drop the query (no hashchange is fired), so a reload does not open the designer again.
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#/firehose"));
+        }
     }
     // With nothing to show, show the designer; keep the selection on a stream that exists.
     Effect::new(move |_| {
