@@ -46,7 +46,10 @@ pub fn BufferGauges(stream: String) -> impl IntoView {
         let g = gauge(b.bytes, b.oldest_arrival_ms, now, info.size_mib, info.interval_s, rate);
         let verdict = match g.first {
             Trigger::Empty if info.status != "ACTIVE" => format!("Nothing buffered: the delivery stream is {}.", info.status),
-            Trigger::Empty => "Nothing buffered: no flush is pending. Send records below.".to_string(),
+            Trigger::Empty => match info.source_stream_name() {
+                Some(stream) => format!("Nothing buffered: no flush is pending. Records come from the data stream {stream}."),
+                None => "Nothing buffered: no flush is pending. Send records below.".to_string(),
+            },
             Trigger::Interval => format!(
                 "Next flush: the interval, in {} ({}){}.",
                 seconds_text(g.interval_left_ms),
