@@ -16,7 +16,7 @@ use crate::engine::time::{EpochMillis, MILLIS_PER_SECOND};
 
 /// Seeds the random parts of a preview (`!{firehose:random-string}`, the object's UUID). The real object
 /// gets its own; the preview says so.
-const PREVIEW_SEED: u64 = 0x5eed_0f_0b1ec7;
+const PREVIEW_SEED: u64 = 0x5eed_0f0b_1ec7;
 /// The error-output type a preview of the error prefix shows (the one every transform failure uses).
 pub const PREVIEW_ERROR_TYPE: &str = "processing-failed";
 

@@ -5,3 +5,4 @@ pub mod route;
 pub mod clock;
 pub mod chart;
 pub mod firehose;
+pub mod firehose_info;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::info::StreamInfo;
+use crate::viz::firehose_info::StreamInfo;
 use super::{focus_later, stream_info, stream_infos, use_firehose_ui};
 use crate::ui::format::{grouped, utc_millis};
 use crate::ui::lab::{use_lab, ApiErrorBox, ApiFailure};

@@ -4,15 +4,15 @@
 //! JSON boto3 would send (`Lab::call_firehose`) and every drawing reads `api::observe_firehose`, so
 //! watching a delivery stream costs no API call.
 //!
-//! Modules: `info` (a description read leniently), `list` (list, detail head, delete), `designer`
+//! Modules: `list` (list, detail head, delete), `designer`
 //! (CreateDeliveryStream), `update` (UpdateDestination), `buffer` (gauges), `send` (PutRecord /
-//! PutRecordBatch), `deliveries` (timeline), `s3` (bucket browser, preview, download), `charts`.
+//! PutRecordBatch), `deliveries` (timeline), `s3` (bucket browser, preview, download), `charts`. A
+//! description is read leniently by `viz::firehose_info`; the pure helpers are in `viz::firehose`.
 
 mod buffer;
 mod charts;
 mod deliveries;
 mod designer;
-mod info;
 mod list;
 mod s3;
 mod send;
@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use crate::api::observe_firehose;
 use crate::ui::lab::{use_lab, Lab};
 use crate::viz::route::query_param;
-use info::StreamInfo;
+use crate::viz::firehose_info::StreamInfo;
 
 /// The Firehose page's own state, kept in context so it survives a visit to another section.
 #[derive(Clone, Copy)]

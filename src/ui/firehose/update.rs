@@ -16,7 +16,7 @@ pub fn UpdateDestinationForm(stream: String) -> impl IntoView {
     let lab = use_lab();
     let start = untrack(|| stream_info(lab, &stream));
     let stream = StoredValue::new(stream);
-    let field = |f: fn(&super::info::StreamInfo) -> String| RwSignal::new(start.as_ref().map(f).unwrap_or_default());
+    let field = |f: fn(&crate::viz::firehose_info::StreamInfo) -> String| RwSignal::new(start.as_ref().map(f).unwrap_or_default());
     let size = field(|s| s.size_mib.to_string());
     let interval = field(|s| s.interval_s.to_string());
     let prefix = field(|s| s.prefix.clone());

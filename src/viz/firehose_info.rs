@@ -1,4 +1,4 @@
-//! A delivery stream as the page shows it, read from the DescribeDeliveryStream JSON the observer gives
+//! A delivery stream as the Firehose page shows it, read from the DescribeDeliveryStream JSON the observer gives
 //! (`api::observe_firehose`). Every member is read leniently (absent → empty), so a description with
 //! members this page does not know (other destinations, new options) still shows what it can.
 
@@ -82,5 +82,52 @@ impl StreamInfo {
     /// The Kinesis stream's name from its ARN (`…:stream/<name>`).
     pub fn source_stream_name(&self) -> Option<&str> {
         self.source_stream_arn.as_deref().and_then(|a| a.rsplit_once(":stream/")).map(|(_, n)| n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn overview(description: Value) -> DeliveryStreamOverview {
+        DeliveryStreamOverview { name: "h".into(), description, buffer: BufferState::default(), transition_due_ms: None }
+    }
+
+    // The members of DescribeDeliveryStream's output (model DeliveryStreamDescription,
+    // ExtendedS3DestinationDescription) are read where the model puts them.
+    #[test]
+    fn reads_an_extended_s3_description() {
+        let info = StreamInfo::from_overview(&overview(json!({
+            "DeliveryStreamARN": "arn:aws:firehose:us-east-1:123456789012:deliverystream/h",
+            "DeliveryStreamStatus": "ACTIVE", "DeliveryStreamType": "KinesisStreamAsSource", "VersionId": "3",
+            "Source": {"KinesisStreamSourceDescription": {"KinesisStreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/orders"}},
+            "Destinations": [{"DestinationId": "destinationId-000000000001", "ExtendedS3DestinationDescription": {
+                "BucketARN": "arn:aws:s3:::lab", "Prefix": "raw/", "CompressionFormat": "GZIP",
+                "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 0},
+                "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "AppendDelimiterToRecord"}]}}}],
+        })));
+        assert_eq!((info.status.as_str(), info.version_id.as_str(), info.bucket.as_str()), ("ACTIVE", "3", "lab"));
+        assert_eq!((info.size_mib, info.interval_s, info.compression.as_str()), (64, 0, "GZIP"));
+        assert_eq!((info.prefix.as_str(), info.error_output_prefix.as_str()), ("raw/", ""));
+        assert!(info.appends_delimiter);
+        assert_eq!(info.source_stream_name(), Some("orders"));
+        assert_eq!(info.destination_kind, "ExtendedS3Destination");
+    }
+
+    // A description with members this page does not know (another destination, new fields) still reads.
+    #[test]
+    fn unknown_members_and_destinations_are_tolerated() {
+        let info = StreamInfo::from_overview(&overview(json!({
+            "DeliveryStreamStatus": "CREATING", "SomethingNew": {"x": 1},
+            "Destinations": [{"DestinationId": "d-1", "HttpEndpointDestinationDescription": {"Url": "https://x"}}],
+        })));
+        assert_eq!(info.status, "CREATING");
+        assert_eq!(info.destination_kind, "HttpEndpointDestination");
+        assert_eq!((info.bucket.as_str(), info.size_mib, info.appends_delimiter), ("", 0, false));
+        assert_eq!(info.source_stream_name(), None);
+        let empty = StreamInfo::from_overview(&overview(Value::Null));
+        assert_eq!(empty.status, "");
     }
 }
