@@ -326,7 +326,7 @@ fn create_input(input: &Value) -> Result<CreateDeliveryStreamInput, WireError> {
 
 /// The DeliveryStreamDescription in the model's shape: timestamps as epoch seconds, EncryptionConfiguration
 /// (required by the model; always NoEncryption here), server-side encryption DISABLED.
-fn render_description(d: &DeliveryStreamDescription, exclusive_start_destination: Option<&str>) -> Value {
+pub(crate) fn render_description(d: &DeliveryStreamDescription, exclusive_start_destination: Option<&str>) -> Value {
     let mut destinations = Vec::new();
     for dest in &d.destinations {
         if exclusive_start_destination.is_some_and(|start| dest.destination_id.as_str() <= start) {

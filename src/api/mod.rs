@@ -8,6 +8,7 @@ pub mod firehose;
 pub mod kinesis;
 pub mod model;
 pub mod observe;
+pub mod observe_firehose;
 pub mod s3rest;
 pub mod shape_check;
 pub mod validate;

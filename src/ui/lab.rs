@@ -131,6 +131,20 @@ impl Lab {
         }
     }
 
+    /// Calls one Firehose operation (`Firehose_20150804.<operation>`) with a JSON request body, as
+    /// boto3's `firehose` client would; `Ok` holds the 200 response body.
+    pub fn call_firehose(&self, operation: &str, request: Value) -> Result<Value, ApiFailure> {
+        let body = serde_json::to_vec(&request).expect("a serde_json::Value always serialises");
+        let reply = self
+            .with_sandbox(|sandbox| sandbox.firehose.call(operation, &body))
+            .ok_or_else(|| ApiFailure::local("the simulation is no longer running (page unloaded)"))?;
+        match reply {
+            ApiReply::Json { status: 200, body } => Ok(body),
+            ApiReply::Json { status, body } => Err(ApiFailure::from_body(status, &body)),
+            ApiReply::Subscribed { .. } => Err(ApiFailure::local(format!("{operation} answered with an event stream"))),
+        }
+    }
+
     /// Runs `f` on the sandbox (mutably) and tells every view that reads it to refresh. `None` only
     /// after the page has been torn down.
     pub fn with_sandbox<R>(&self, f: impl FnOnce(&mut Sandbox) -> R) -> Option<R> {

@@ -4,11 +4,12 @@
 //!
 //! Code map: `lab` holds the shared state (the `Sandbox`) and the call helper; `clock` the clock bar and
 //! its animation loop; `theme`, `shortcuts` the frame's services; `streams` the Data Streams sandbox;
-//! `coming` the sections not built yet; `format` pure text helpers. Routes live in `viz::route`.
+//! `firehose` the Firehose sandbox (designer, buffers, deliveries, the simulated S3); `coming` the sections not built yet; `format` pure text helpers. Routes live in `viz::route`.
 
 mod chart;
 mod clock;
 mod coming;
+mod firehose;
 mod format;
 mod lab;
 mod partition_key;
@@ -45,6 +46,7 @@ fn App() -> impl IntoView {
     let (restored, notice) = persist::load_stored();
     let lab = Lab::new(restored);
     provide_context(lab);
+    provide_context(firehose::FirehoseUi::new());
     provide_context(ClockControls::new(lab));
     provide_context(ThemeState::load());
     let store = persist::Store::new(lab, notice);
@@ -109,6 +111,15 @@ fn App() -> impl IntoView {
                             "Each button makes the same API call boto3 would, and shows what AWS would answer."
                         </p>
                         <streams::StreamsView />
+                    }.into_any(),
+                    Route::Firehose => view! {
+                        <h1>"Amazon Data Firehose sandbox"</h1>
+                        <p class="lede">
+                            "Design a delivery stream, send it records and watch its buffer fill until the size or the "
+                            "interval hint writes an object to S3; then open the object. Same simulated account and clock "
+                            "as the Data Streams sandbox, and the same API calls boto3 would make."
+                        </p>
+                        <firehose::FirehoseView />
                     }.into_any(),
                     other => view! { <coming::Coming route=other /> }.into_any(),
                 }}

@@ -10,7 +10,7 @@ use crate::ui::theme::use_theme;
 use crate::viz::route::Route;
 
 /// (keys, what they do): the overlay's content, and the single place the bindings are described.
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 13] = [
     ("?", "Show or hide this list"),
     ("Space", "Play or pause the simulated clock"),
     (".", "Pause and step the clock 1 second"),
@@ -19,6 +19,7 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("d", "Fast-forward 24 hours"),
     ("t", "Switch theme (system, light, dark)"),
     ("g then s", "Go to Data Streams"),
+    ("g then f", "Go to Firehose"),
     ("g then l", "Go to Labs"),
     ("g then e", "Go to Exam practice"),
     ("g then n", "Go to Study notes"),
@@ -54,6 +55,7 @@ pub fn install(open: RwSignal<bool>) {
             pending_g.set_value(false);
             let route = match key.as_str() {
                 "s" => Some(Route::Streams),
+                "f" => Some(Route::Firehose),
                 "l" => Some(Route::Labs),
                 "e" => Some(Route::Exam),
                 "n" => Some(Route::Notes),

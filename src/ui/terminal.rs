@@ -42,7 +42,7 @@ struct Entry {
 const WELCOME: &str = "Kinesis Lab terminal — AWS CLI v2 against this page's simulated account.\n\
 Try: aws kinesis create-stream --stream-name demo --shard-count 2\n\
      aws kinesis help        (every operation)      Tab completes, Up/Down recalls, Ctrl+L clears.\n\
-     aws firehose help       (delivery streams; their page is not built yet)\n";
+     aws firehose help       (delivery streams; see also the Firehose page)\n";
 
 fn push(entries: RwSignal<Vec<Entry>>, kind: EntryKind, text: String) {
     if text.is_empty() {

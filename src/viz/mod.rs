@@ -4,3 +4,5 @@ pub mod shard_map;
 pub mod route;
 pub mod clock;
 pub mod chart;
+pub mod firehose;
+pub mod firehose_info;

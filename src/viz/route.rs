@@ -57,9 +57,32 @@ impl Route {
     }
 }
 
+/// The value of `key` in a location hash's query (`#/firehose?source=orders` → `orders`): how another
+/// section opens this one with something chosen. Values are stream names (`[a-zA-Z0-9_.-]`), so no
+/// percent-decoding is needed; anything else is refused.
+pub fn query_param(hash: &str, key: &str) -> Option<String> {
+    let (_, query) = hash.split_once('?')?;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_params_name_a_stream() {
+        assert_eq!(query_param("#/firehose?source=orders-1", "source").as_deref(), Some("orders-1"));
+        assert_eq!(query_param("#/firehose?x=1&source=a.b", "source").as_deref(), Some("a.b"));
+        assert_eq!(query_param("#/firehose", "source"), None);
+        assert_eq!(query_param("#/firehose?source=", "source"), None);
+        assert_eq!(query_param("#/firehose?source=<script>", "source"), None);
+        assert_eq!(Route::from_hash("#/firehose?source=orders"), Route::Firehose);
+    }
 
     #[test]
     fn every_route_round_trips_through_its_hash() {

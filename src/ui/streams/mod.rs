@@ -125,6 +125,11 @@ fn StreamDetail(name: String) -> impl IntoView {
             {move || lab.stream_view().is_none().then(|| view! {
                 <p class="note">"This stream no longer exists (it was deleted). Pick or create another."</p>
             })}
+            <p class="deliver-link">
+                <a class="button-link" id="deliver-with-firehose" data-testid="deliver-with-firehose"
+                    href=format!("#/firehose?source={name}")>"Deliver this stream to S3 with Firehose →"</a>
+                <span class="help">" Opens the Firehose designer with this stream as the source."</span>
+            </p>
             <DeleteStream name=name.clone() />
         </section>
         <div class="tabs" role="tablist" aria-label="Stream views" on:keydown=on_key>

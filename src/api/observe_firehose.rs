@@ -1,0 +1,243 @@
+//! Read-only views of the account's Firehose for the page's drawings (delivery-stream list, buffer
+//! gauges, delivery timeline, S3 browser, charts), like `observe` for Data Streams: they take
+//! `&FirehoseEngine`, so they cannot change anything, and they cost no API call.
+//!
+//! The description is the API's own `DescribeDeliveryStream` JSON (built by the API's code), so the page
+//! reads the same members boto3 would. What the API does not expose — the buffer's fill, the deliveries
+//! log, the simulated S3 bucket's objects and the per-second metrics — is read here, and only here, so a
+//! change in the engine's internals touches this one file.
+
+use serde_json::Value;
+
+use crate::api::firehose::render_description;
+use crate::engine::firehose::metrics::FirehoseMetricPoint;
+use crate::engine::firehose::{DeliveryStream, FirehoseEngine, FlushReason};
+use crate::engine::time::EpochMillis;
+
+/// One delivery stream's buffer: what it holds now and when its interval flush falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BufferState {
+    /// Bytes as they will be written (delimiters included), before compression.
+    pub bytes: u64,
+    pub records: u64,
+    pub oldest_arrival_ms: Option<EpochMillis>,
+    /// When the interval flush falls due (None while empty or not ACTIVE).
+    pub flush_due_ms: Option<EpochMillis>,
+}
+
+/// One delivery stream as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryStreamOverview {
+    pub name: String,
+    /// `DeliveryStreamDescription` exactly as DescribeDeliveryStream returns it.
+    pub description: Value,
+    pub buffer: BufferState,
+    /// When a pending CREATING or DELETING completes.
+    pub transition_due_ms: Option<EpochMillis>,
+}
+
+/// One S3 delivery (an object written), as the delivery timeline shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryView {
+    pub stream: String,
+    pub bucket: String,
+    pub key: String,
+    pub records: u64,
+    /// Before compression, and as stored.
+    pub bytes: u64,
+    pub stored_bytes: u64,
+    pub delivered_ms: EpochMillis,
+    /// "size", "interval" or "update": which trigger flushed the buffer.
+    pub reason: &'static str,
+}
+
+/// One stored object, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectView {
+    pub key: String,
+    pub size_bytes: u64,
+    pub last_modified_ms: EpochMillis,
+    pub content_type: String,
+}
+
+/// A bucket with how much it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketView {
+    pub name: String,
+    pub objects: usize,
+    pub bytes: u64,
+}
+
+fn reason_name(reason: FlushReason) -> &'static str {
+    match reason {
+        FlushReason::Size => "size",
+        FlushReason::Interval => "interval",
+        FlushReason::Update => "update",
+    }
+}
+
+fn overview(engine: &FirehoseEngine, s: &DeliveryStream) -> Option<DeliveryStreamOverview> {
+    let description = engine.describe_delivery_stream(&s.name).ok()?;
+    Some(DeliveryStreamOverview {
+        name: s.name.clone(),
+        description: render_description(&description, None),
+        buffer: BufferState {
+            bytes: s.buffer.bytes(),
+            records: s.buffer.records,
+            oldest_arrival_ms: s.buffer.oldest_arrival_ms(),
+            flush_due_ms: s.flush_due_ms(),
+        },
+        transition_due_ms: s.transition_due_ms,
+    })
+}
+
+/// Every delivery stream of the account, in name order.
+pub fn delivery_streams(engine: &FirehoseEngine) -> Vec<DeliveryStreamOverview> {
+    engine.delivery_streams().filter_map(|s| overview(engine, s)).collect()
+}
+
+/// One delivery stream, if it exists.
+pub fn delivery_stream(engine: &FirehoseEngine, name: &str) -> Option<DeliveryStreamOverview> {
+    overview(engine, engine.delivery_stream(name)?)
+}
+
+/// The newest `limit` deliveries, newest first; of one delivery stream when `stream` is given.
+pub fn deliveries(engine: &FirehoseEngine, stream: Option<&str>, limit: usize) -> Vec<DeliveryView> {
+    engine
+        .deliveries()
+        .rev()
+        .filter(|d| stream.is_none_or(|s| d.stream == s))
+        .take(limit)
+        .map(|d| DeliveryView {
+            stream: d.stream.clone(),
+            bucket: d.bucket.clone(),
+            key: d.key.clone(),
+            records: d.records,
+            bytes: d.bytes,
+            stored_bytes: d.stored_bytes,
+            delivered_ms: d.delivered_ms,
+            reason: reason_name(d.reason),
+        })
+        .collect()
+}
+
+/// How many deliveries the log holds for `stream` (or in all).
+pub fn delivery_count(engine: &FirehoseEngine, stream: Option<&str>) -> usize {
+    engine.deliveries().filter(|d| stream.is_none_or(|s| d.stream == s)).count()
+}
+
+/// The simulated S3's buckets, in name order.
+pub fn buckets(engine: &FirehoseEngine) -> Vec<BucketView> {
+    engine
+        .s3
+        .bucket_names()
+        .map(|name| {
+            let objects = engine.s3.bucket(name);
+            BucketView {
+                name: name.to_string(),
+                objects: objects.map_or(0, |o| o.len()),
+                bytes: objects.map_or(0, |o| o.values().map(|x| x.bytes.len() as u64).sum()),
+            }
+        })
+        .collect()
+}
+
+/// The objects of `bucket` under `prefix`, in S3's listing order (UTF-8 binary order of keys).
+pub fn objects(engine: &FirehoseEngine, bucket: &str, prefix: &str) -> Vec<ObjectView> {
+    engine
+        .s3
+        .list(bucket, prefix)
+        .map(|(key, o)| ObjectView {
+            key: key.to_string(),
+            size_bytes: o.bytes.len() as u64,
+            last_modified_ms: o.last_modified_ms,
+            content_type: o.content_type.clone(),
+        })
+        .collect()
+}
+
+/// Runs `f` on an object's stored bytes (as GetObject would return them), if it exists.
+pub fn with_object_bytes<R>(engine: &FirehoseEngine, bucket: &str, key: &str, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    engine.s3.get(bucket, key).map(|o| f(&o.bytes))
+}
+
+/// The newest `seconds` per-second metric points of a delivery stream (CloudWatch AWS/Firehose).
+pub fn metrics(engine: &FirehoseEngine, stream: &str, seconds: usize) -> Vec<(u64, FirehoseMetricPoint)> {
+    let Some(s) = engine.delivery_stream(stream) else { return Vec::new() };
+    let mut v: Vec<_> = s.metrics.points().rev().take(seconds).copied().collect();
+    v.reverse();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::api::firehose::FirehoseService;
+    use crate::api::kinesis::ApiReply;
+    use crate::engine::firehose::FirehoseConfig;
+
+    const START_MS: u64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+    fn ok(svc: &mut FirehoseService, op: &str, body: Value) -> Value {
+        match svc.call_json(op, &body) {
+            ApiReply::Json { status: 200, body } => body,
+            other => panic!("{op} failed: {other:?}"),
+        }
+    }
+
+    fn service_with_stream() -> FirehoseService {
+        let mut svc = FirehoseService::new(FirehoseConfig::default(), START_MS);
+        ok(
+            &mut svc,
+            "CreateDeliveryStream",
+            json!({"DeliveryStreamName": "hose", "ExtendedS3DestinationConfiguration": {
+                "RoleARN": "arn:aws:iam::123456789012:role/f", "BucketARN": "arn:aws:s3:::lab",
+                "Prefix": "raw/", "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60},
+                "CompressionFormat": "GZIP"}}),
+        );
+        svc.engine.advance_by(svc.engine.config.transition_ms);
+        svc
+    }
+
+    // The description is DescribeDeliveryStream's own (same JSON), and observing it is not a call.
+    #[test]
+    fn description_matches_describe_delivery_stream() {
+        let mut svc = service_with_stream();
+        let observed = delivery_stream(&svc.engine, "hose").expect("exists");
+        let described = ok(&mut svc, "DescribeDeliveryStream", json!({"DeliveryStreamName": "hose"}));
+        assert_eq!(observed.description, described["DeliveryStreamDescription"]);
+        assert_eq!(observed.description["DeliveryStreamStatus"], "ACTIVE");
+        assert!(delivery_stream(&svc.engine, "nope").is_none());
+    }
+
+    // FACTS.md §2 buffering: records wait in the buffer until the interval (here 60 s, counted from the
+    // first record) passes; the buffer view shows them, then the delivery and its object appear.
+    #[test]
+    fn buffer_then_delivery_then_object() {
+        let mut svc = service_with_stream();
+        let t0 = svc.engine.now_ms();
+        ok(&mut svc, "PutRecord", json!({"DeliveryStreamName": "hose", "Record": {"Data": "aGVsbG8K"}}));
+        let b = delivery_stream(&svc.engine, "hose").unwrap().buffer;
+        assert_eq!((b.bytes, b.records, b.oldest_arrival_ms, b.flush_due_ms), (6, 1, Some(t0), Some(t0 + 60_000)));
+        assert!(deliveries(&svc.engine, None, 10).is_empty());
+        svc.engine.advance_by(60_000);
+        let d = deliveries(&svc.engine, Some("hose"), 10);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].records, d[0].bytes, d[0].reason, d[0].bucket.as_str()), (1, 6, "interval", "lab"));
+        assert!(d[0].key.starts_with("raw/2026/01/01/00/hose-1-2026-01-01-00-00-"), "{}", d[0].key);
+        assert_eq!(delivery_stream(&svc.engine, "hose").unwrap().buffer, BufferState::default());
+        let listed = objects(&svc.engine, "lab", "raw/");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].key, d[0].key);
+        assert_eq!(listed[0].size_bytes, d[0].stored_bytes);
+        let gz = with_object_bytes(&svc.engine, "lab", &d[0].key, |b| b[..2].to_vec()).unwrap();
+        assert_eq!(gz, vec![0x1f, 0x8b]);
+        assert_eq!(buckets(&svc.engine), vec![BucketView { name: "lab".into(), objects: 1, bytes: d[0].stored_bytes }]);
+        assert_eq!(delivery_count(&svc.engine, Some("other")), 0);
+        let m = metrics(&svc.engine, "hose", 3_600);
+        assert_eq!(m.iter().map(|(_, p)| p.incoming_records).sum::<u64>(), 1);
+        assert_eq!(m.iter().map(|(_, p)| p.delivery_to_s3_records).sum::<u64>(), 1);
+    }
+}
