@@ -228,3 +228,47 @@ fn the_sandbox_clock_holds_for_a_script() {
     let text: String = sb.firehose.engine.s3.list(BUCKET, "").map(|(_, o)| String::from_utf8_lossy(&o.bytes).into_owned()).collect();
     assert_eq!(text, "LATER");
 }
+
+/// FACTS.md §2: source record backup (S3BackupMode Enabled) keeps every record as received, before the
+/// transform, in its own location with its own hints; it cannot be turned off once on.
+#[test]
+fn source_record_backup_keeps_the_records_before_the_transform() {
+    use kinesis_lab::api::firehose::FirehoseService;
+    let mut svc = FirehoseService::new(FirehoseConfig::default(), START);
+    let arn = svc.engine.put_function(TransformFunction::Builtin { name: "nl".into(), transform: BuiltinTransform::AppendNewline }).unwrap();
+    let body = json!({
+        "DeliveryStreamName": "orders",
+        "ExtendedS3DestinationConfiguration": {
+            "RoleARN": "arn:aws:iam::123456789012:role/firehose", "BucketARN": "arn:aws:s3:::lake",
+            "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0},
+            "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "Lambda", "Parameters": [
+                {"ParameterName": "LambdaArn", "ParameterValue": arn},
+                {"ParameterName": "BufferIntervalInSeconds", "ParameterValue": "0"}]}]},
+            "S3BackupMode": "Enabled",
+            "S3BackupConfiguration": {"RoleARN": "arn:aws:iam::123456789012:role/firehose", "BucketARN": "arn:aws:s3:::raw",
+                "Prefix": "source/", "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 60}, "CompressionFormat": "GZIP"},
+        }
+    });
+    let reply = svc.call_json("CreateDeliveryStream", &body);
+    assert!(reply.error_type().is_none(), "{}", reply.body());
+    svc.engine.advance_by(svc.engine.config.transition_ms);
+    let described = svc.call_json("DescribeDeliveryStream", &json!({"DeliveryStreamName": "orders"}));
+    let s3 = &described.body()["DeliveryStreamDescription"]["Destinations"][0]["ExtendedS3DestinationDescription"];
+    assert_eq!(s3["S3BackupMode"], "Enabled");
+    assert_eq!(s3["S3BackupDescription"]["Prefix"], "source/");
+    svc.engine.put_record("orders", b"a").unwrap();
+    svc.engine.put_record("orders", b"b").unwrap();
+    svc.engine.advance_by(1_000);
+    let main: String = svc.engine.s3.list("lake", "").map(|(_, o)| String::from_utf8_lossy(&o.bytes).into_owned()).collect();
+    assert_eq!(main, "a\nb\n", "transformed records in the destination");
+    assert_eq!(svc.engine.s3.list("raw", "").count(), 0, "the backup waits for its own 60 s interval");
+    svc.engine.advance_by(60_000);
+    let backups: Vec<Vec<u8>> = svc.engine.s3.list("raw", "source/").map(|(_, o)| o.bytes.clone()).collect();
+    assert_eq!(backups.len(), 1);
+    let mut raw = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&backups[0][..]), &mut raw).unwrap();
+    assert_eq!(raw, "ab", "the records as received, before the transform");
+    let off = svc.call_json("UpdateDestination", &json!({"DeliveryStreamName": "orders", "CurrentDeliveryStreamVersionId": "1",
+        "DestinationId": "destinationId-000000000001", "ExtendedS3DestinationUpdate": {"S3BackupMode": "Disabled"}}));
+    assert_eq!(off.error_type().as_deref(), Some("InvalidArgumentException"), "{}", off.body());
+}

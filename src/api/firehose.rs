@@ -240,8 +240,6 @@ const UPDATE_UNSUPPORTED: &[&str] = &[
 const S3_UNSUPPORTED: &[&str] = &[
     "CustomTimeZone",
     "FileExtension",
-    "S3BackupConfiguration",
-    "S3BackupUpdate",
 ];
 
 /// The other destinations Kinesis Lab simulates, with the members of each it does not.
@@ -297,11 +295,13 @@ fn refuse_destination_members(destination: &Value, parent: &str) -> Result<(), W
             return unsupported("EncryptionConfiguration.KMSEncryptionConfig");
         }
     }
-    if destination.get("S3BackupMode").and_then(Value::as_str).is_some_and(|m| m != "Disabled") {
-        return unsupported("S3BackupMode (Enabled)");
-    }
     if destination.pointer("/CloudWatchLoggingOptions/Enabled") == Some(&Value::Bool(true)) {
         return unsupported("CloudWatchLoggingOptions (Enabled)");
+    }
+    for backup in ["S3BackupConfiguration", "S3BackupUpdate"] {
+        if destination.pointer(&format!("/{backup}/EncryptionConfiguration/KMSEncryptionConfig")).is_some() {
+            return unsupported(&format!("{backup}.EncryptionConfiguration.KMSEncryptionConfig"));
+        }
     }
     Ok(())
 }
@@ -340,7 +340,25 @@ pub(crate) fn render_description(d: &DeliveryStreamDescription, exclusive_start_
         let (member, description) = match &dest.target {
             Target::S3 => {
                 if let Value::Object(map) = &mut out {
-                    map.insert("S3BackupMode".into(), json!("Disabled"));
+                    match &s3.source_backup {
+                        Some(b) => {
+                            map.insert("S3BackupMode".into(), json!("Enabled"));
+                            let mut backup = json!({
+                                "RoleARN": b.role_arn,
+                                "BucketARN": b.bucket_arn,
+                                "Prefix": b.prefix,
+                                "ErrorOutputPrefix": b.error_output_prefix,
+                                "BufferingHints": b.buffering_hints,
+                                "CompressionFormat": b.compression_format,
+                                "EncryptionConfiguration": { "NoEncryptionConfig": "NoEncryption" },
+                            });
+                            backup = strip_nulls(backup);
+                            map.insert("S3BackupDescription".into(), backup);
+                        }
+                        None => {
+                            map.insert("S3BackupMode".into(), json!("Disabled"));
+                        }
+                    }
                 }
                 ("ExtendedS3DestinationDescription", out)
             }

@@ -22,6 +22,7 @@ pub mod prefix;
 pub mod processing;
 mod restore;
 pub mod s3;
+mod source_backup;
 pub mod targets;
 pub mod transform;
 pub mod types;
@@ -222,6 +223,9 @@ pub struct DeliveryStream {
     /// Error-output lines waiting to be written, by error-output type (dynamic partitioning's refusals).
     #[serde(default)]
     pub error_lines: BTreeMap<String, Buffer>,
+    /// Source records as received, for the S3 backup bucket (S3BackupMode Enabled).
+    #[serde(default)]
+    pub backup_buffer: Buffer,
     throttle: Throttle,
     pub metrics: FirehoseMetricSeries,
 }
@@ -235,7 +239,8 @@ impl DeliveryStream {
         let interval_ms = self.buffering_hints().interval_in_seconds as u64 * MILLIS_PER_SECOND;
         let partitions = self.partitions.values().filter_map(|p| p.buffer.oldest_arrival_ms());
         let errors = self.error_lines.values().filter_map(Buffer::oldest_arrival_ms);
-        self.buffer.oldest_arrival_ms().into_iter().chain(partitions).chain(errors).min().map(|t| t + interval_ms)
+        let main = self.buffer.oldest_arrival_ms().into_iter().chain(partitions).chain(errors).min().map(|t| t + interval_ms);
+        main.into_iter().chain(self.backup_due_ms()).min()
     }
 
     fn size_limit_bytes(&self) -> u64 {
@@ -603,6 +608,7 @@ impl FirehoseEngine {
             processing: processing::ProcessingStage::default(),
             partitions: BTreeMap::new(),
             error_lines: BTreeMap::new(),
+            backup_buffer: Buffer::default(),
             throttle: Throttle::new(self.config.direct_put_quota, now),
             metrics: FirehoseMetricSeries::new(self.config.metric_series_seconds),
         };
@@ -630,6 +636,7 @@ impl FirehoseEngine {
                 stream.processing = processing::ProcessingStage::default();
                 stream.partitions.clear();
                 stream.error_lines.clear();
+                stream.backup_buffer = Buffer::default();
                 self.pending_objects.retain(|o| o.stream != name);
                 self.pending_batches.retain(|b| b.stream != name);
                 self.waiting.retain(|w| w.stream != name);
@@ -669,6 +676,7 @@ impl FirehoseEngine {
                     processing_configuration: d.processing_configuration.clone(),
                     dynamic_partitioning_configuration: d.dynamic_partitioning,
                     data_format_conversion_configuration: d.data_format_conversion.clone(),
+                    source_backup: d.source_backup.clone(),
                 },
                 target: s.target.clone(),
             }],
@@ -756,7 +764,21 @@ impl FirehoseEngine {
                 .data_format_conversion_configuration
                 .clone()
                 .or_else(|| d.data_format_conversion.clone()),
+            s3_backup_mode: update
+                .s3_backup_mode
+                .clone()
+                .or_else(|| d.source_backup.as_ref().map(|_| source_backup::ENABLED.to_string())),
+            s3_backup_configuration: update
+                .s3_backup_update
+                .clone()
+                .or_else(|| d.source_backup.as_deref().map(source_backup::as_configuration)),
         };
+        if d.source_backup.is_some() && update.s3_backup_mode.as_deref() == Some("Disabled") {
+            // FACTS §2: source record backup cannot be turned off once on. Not AWS-verified text.
+            return Err(FirehoseError::invalid_argument(
+                "S3BackupMode cannot be changed from Enabled to Disabled once source record backup is on.",
+            ));
+        }
         if let Some(asked) = update.dynamic_partitioning_configuration {
             if asked.enabled.is_some() && asked.is_enabled() != d.partitioned() {
                 // FACTS §2: enabled at creation and never disabled. Not AWS-verified text.
@@ -911,6 +933,10 @@ impl FirehoseEngine {
         let p = stream.metrics.at(now);
         p.incoming_bytes += data.len() as u64;
         p.incoming_records += 1;
+        if stream.destination.source_backup.is_some() {
+            self.stage_backup(name, &record_id, now, data);
+        }
+        let Some(stream) = self.streams.get(name) else { return record_id };
         if stream.lambda_processor().is_some() {
             self.stage_for_transform(name, &record_id, now, data);
         } else {
@@ -952,6 +978,7 @@ impl FirehoseEngine {
     fn flush(&mut self, name: &str, reason: FlushReason) {
         if reason == FlushReason::Update {
             self.flush_partitions_and_errors(name, reason);
+            self.flush_backup(name, reason);
         }
         let now = self.now_ms;
         let Some(stream) = self.streams.get_mut(name) else { return };
@@ -1508,6 +1535,8 @@ fn resolve_any_destination(input: &CreateDeliveryStreamInput) -> FirehoseResult<
             processing_configuration: processing,
             dynamic_partitioning_configuration: None,
             data_format_conversion_configuration: None,
+            s3_backup_mode: None,
+            s3_backup_configuration: None,
         }
     };
     if let Some(c) = &input.extended_s3_destination_configuration {
@@ -1637,6 +1666,14 @@ fn resolve_destination(c: ExtendedS3DestinationConfiguration) -> FirehoseResult<
         }
         conversion::check_buffer_size(buffering_hints.size_in_mbs)?;
     }
+    let source_backup = match (c.s3_backup_mode.as_deref(), &c.s3_backup_configuration) {
+        (Some(source_backup::ENABLED), Some(b)) => Some(Box::new(resolve_destination(source_backup::as_extended(b))?)),
+        (Some(source_backup::ENABLED), None) => {
+            // Not AWS-verified text.
+            return Err(FirehoseError::invalid_argument("S3BackupConfiguration is required when S3BackupMode is Enabled."));
+        }
+        _ => None,
+    };
     let dynamic_partitioning = c.dynamic_partitioning_configuration.filter(|d| d.is_enabled());
     let prefixes =
         prefix::validate_with_partitioning(c.prefix.as_deref(), c.error_output_prefix.as_deref(), dynamic_partitioning.is_some())?;
@@ -1651,5 +1688,6 @@ fn resolve_destination(c: ExtendedS3DestinationConfiguration) -> FirehoseResult<
         processing_configuration: c.processing_configuration,
         dynamic_partitioning,
         data_format_conversion: conversion,
+        source_backup,
     })
 }

@@ -238,6 +238,9 @@ impl FirehoseEngine {
         for error_type in errors {
             self.flush_error_lines(name, &error_type);
         }
+        if self.streams.get(name).and_then(|s| s.backup_due_ms()).is_some_and(|due| due <= now) {
+            self.flush_backup(name, FlushReason::Interval);
+        }
     }
 
     /// Everything buffered, now (UpdateDestination delivers under the old configuration first).

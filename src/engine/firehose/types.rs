@@ -136,6 +136,12 @@ pub struct ExtendedS3DestinationConfiguration {
     pub processing_configuration: Option<ProcessingConfiguration>,
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
     pub data_format_conversion_configuration: Option<super::conversion::DataFormatConversionConfiguration>,
+    /// "Enabled" backs up every source record, as received, to `S3BackupConfiguration` (FACTS §2: it
+    /// cannot be turned off once on).
+    #[serde(rename = "S3BackupMode")]
+    pub s3_backup_mode: Option<String>,
+    #[serde(rename = "S3BackupConfiguration")]
+    pub s3_backup_configuration: Option<super::destinations::S3DestinationConfiguration>,
 }
 
 /// ExtendedS3DestinationUpdate: every field optional; what is absent keeps its value (model,
@@ -154,6 +160,10 @@ pub struct ExtendedS3DestinationUpdate {
     pub processing_configuration: Option<ProcessingConfiguration>,
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
     pub data_format_conversion_configuration: Option<super::conversion::DataFormatConversionConfiguration>,
+    #[serde(rename = "S3BackupMode")]
+    pub s3_backup_mode: Option<String>,
+    #[serde(rename = "S3BackupUpdate")]
+    pub s3_backup_update: Option<super::destinations::S3DestinationConfiguration>,
 }
 
 impl ExtendedS3Destination {
@@ -226,6 +236,9 @@ pub struct ExtendedS3Destination {
     /// JSON → Parquet conversion (when enabled). Older saves: none.
     #[serde(default)]
     pub data_format_conversion: Option<super::conversion::DataFormatConversionConfiguration>,
+    /// Source record backup (S3BackupMode Enabled): where raw records go. Older saves: none.
+    #[serde(default)]
+    pub source_backup: Option<Box<ExtendedS3Destination>>,
 }
 
 // ---- DescribeDeliveryStream output ----
@@ -251,6 +264,8 @@ pub struct ExtendedS3DestinationDescription {
     pub dynamic_partitioning_configuration: Option<DynamicPartitioningConfiguration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_format_conversion_configuration: Option<super::conversion::DataFormatConversionConfiguration>,
+    #[serde(skip)]
+    pub source_backup: Option<Box<ExtendedS3Destination>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
