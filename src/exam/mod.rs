@@ -37,13 +37,14 @@
 //! route that exists; `outdated` and `wrong` carry a correction and `current` does not; difficulty 1–3.
 
 pub mod bank;
+pub mod session;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use bank::{load_bank, parse_bank, BankError, Catalog, BANK_FILES};
 
 /// The four services of the family, which are also the four sandbox routes (`#/streams`, ...).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Service {
     Streams,
@@ -89,7 +90,7 @@ pub enum Currency {
 }
 
 /// The certification exams the scenarios are written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Exam {
     /// AWS Certified Machine Learning – Specialty. Retired on 31 March 2026; kept because the study notes
     /// were written for it.
