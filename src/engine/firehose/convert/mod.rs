@@ -13,6 +13,7 @@
 
 pub mod deserialize;
 pub mod options;
+pub mod parquet_file;
 pub mod schema;
 pub mod time;
 mod writer;
@@ -124,7 +125,7 @@ pub fn convert_batch(
     let parquet = if rows == 0 {
         None
     } else {
-        Some(file.finish(parquet_serde).map_err(|e| ConvertError::Writer(e.to_string()))?)
+        Some(file.finish(parquet_serde).map_err(ConvertError::Writer)?)
     };
     Ok(ConversionOutput { parquet, rows, failures })
 }
