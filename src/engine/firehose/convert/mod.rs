@@ -77,7 +77,8 @@ pub enum ConvertError {
     OrcNotSupported,
     /// A Hive timestamp format this simulator cannot read.
     InvalidDeserializer(String),
-    /// The parquet crate refused the schema or the data (not expected; reported rather than panicking).
+    /// The Parquet writer refused the data (a page or footer beyond the format's size fields; not expected,
+    /// reported rather than panicking).
     Writer(String),
 }
 

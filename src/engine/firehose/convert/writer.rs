@@ -147,14 +147,28 @@ impl Builder {
 
     /// Adds `name` of type `glue_type` to the schema. `def` counts its optional or repeated ancestors, `rep`
     /// its repeated ones.
-    fn build(&mut self, name: &str, glue_type: &GlueType, repetition: Repetition, def: i16, rep: i16) -> Result<Node, String> {
+    fn build(
+        &mut self,
+        name: &str,
+        glue_type: &GlueType,
+        repetition: Repetition,
+        def: i16,
+        rep: i16,
+    ) -> Result<Node, String> {
         self.path.push(name.to_string());
         let node = self.build_at(name, glue_type, repetition, def, rep);
         self.path.pop();
         node
     }
 
-    fn build_at(&mut self, name: &str, glue_type: &GlueType, repetition: Repetition, def: i16, rep: i16) -> Result<Node, String> {
+    fn build_at(
+        &mut self,
+        name: &str,
+        glue_type: &GlueType,
+        repetition: Repetition,
+        def: i16,
+        rep: i16,
+    ) -> Result<Node, String> {
         let own_def = if repetition == Repetition::Required { def } else { def + 1 };
         let leaf = |b: &mut Builder, physical, annotation| Ok(b.leaf(name, repetition, physical, annotation, def, rep));
         match glue_type {

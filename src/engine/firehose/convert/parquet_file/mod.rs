@@ -295,3 +295,77 @@ fn schema_element(w: &mut CompactWriter, element: &SchemaElement) {
     }
     w.end_struct();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_int_column(values: &[Option<i32>]) -> (Vec<SchemaElement>, Vec<Column>) {
+        let schema = vec![
+            SchemaElement {
+                name: "root".into(),
+                repetition: None,
+                physical: None,
+                num_children: Some(1),
+                annotation: None,
+            },
+            SchemaElement {
+                name: "i".into(),
+                repetition: Some(Repetition::Optional),
+                physical: Some(PhysicalType::Int32),
+                num_children: None,
+                annotation: None,
+            },
+        ];
+        let mut column = Column {
+            physical: PhysicalType::Int32,
+            path: vec!["i".into()],
+            max_def: 1,
+            max_rep: 0,
+            defs: Vec::new(),
+            reps: Vec::new(),
+            values: Values::plain(),
+        };
+        for v in values {
+            column.defs.push(i16::from(v.is_some()));
+            column.reps.push(0);
+            if let Some(v) = v {
+                column.values.push_plain(&v.to_le_bytes());
+            }
+        }
+        (schema, vec![column])
+    }
+
+    #[test]
+    fn files_open_and_close_with_the_magic_and_end_with_the_footer_length() {
+        let (schema, columns) = one_int_column(&[Some(1), None, Some(3)]);
+        let options = WriteOptions { codec: Codec::Uncompressed, version: PageVersion::V1, dictionary: false };
+        let file = write_file(&schema, &columns, 3, &options).unwrap();
+        assert_eq!(&file[..4], MAGIC);
+        assert_eq!(&file[file.len() - 4..], MAGIC);
+        let footer_len = u32::from_le_bytes(file[file.len() - 8..file.len() - 4].try_into().unwrap()) as usize;
+        let footer = &file[file.len() - 8 - footer_len..file.len() - 8];
+        // FileMetaData opens with field 1 (version 1) and ends with created_by and the stop byte.
+        assert_eq!(&footer[..2], [0x15, 0x02]);
+        assert!(footer.ends_with(&[CREATED_BY.as_bytes(), &[0]].concat()));
+        // The PLAIN values 1 and 3 are the last 8 bytes of the only page, just before the footer.
+        let values_end = file.len() - 8 - footer_len;
+        assert_eq!(&file[values_end - 8..values_end], [1, 0, 0, 0, 3, 0, 0, 0]);
+    }
+
+    #[test]
+    fn the_dictionary_page_comes_first_and_the_data_page_offset_follows_it() {
+        let (schema, columns) = one_int_column(&[Some(7), Some(7), Some(7)]);
+        let options = WriteOptions { codec: Codec::Uncompressed, version: PageVersion::V2, dictionary: true };
+        let chunk = page::write_chunk(&columns[0], &options).unwrap();
+        assert!(chunk.has_dictionary && chunk.data_page_start > 0);
+        // Dictionary page header: type 2 (DICTIONARY_PAGE), then one 4-byte entry as its body.
+        assert_eq!(&chunk.bytes[..2], [0x15, 0x04]);
+        assert_eq!(&chunk.bytes[chunk.data_page_start - 4..chunk.data_page_start], [7, 0, 0, 0]);
+        // Data page v2 header: type 3.
+        assert_eq!(&chunk.bytes[chunk.data_page_start..chunk.data_page_start + 2], [0x15, 0x06]);
+        assert!(chunk.encodings.contains(&page::ENCODING_RLE_DICTIONARY));
+        let file = write_file(&schema, &columns, 3, &options).unwrap();
+        assert_eq!(&file[4..4 + chunk.bytes.len()], chunk.bytes.as_slice());
+    }
+}
