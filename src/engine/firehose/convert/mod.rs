@@ -13,6 +13,7 @@
 
 pub mod deserialize;
 pub mod options;
+pub mod parquet_file;
 pub mod schema;
 pub mod time;
 mod writer;
@@ -76,7 +77,8 @@ pub enum ConvertError {
     OrcNotSupported,
     /// A Hive timestamp format this simulator cannot read.
     InvalidDeserializer(String),
-    /// The parquet crate refused the schema or the data (not expected; reported rather than panicking).
+    /// The Parquet writer refused the data (a page or footer beyond the format's size fields; not expected,
+    /// reported rather than panicking).
     Writer(String),
 }
 
@@ -124,7 +126,7 @@ pub fn convert_batch(
     let parquet = if rows == 0 {
         None
     } else {
-        Some(file.finish(parquet_serde).map_err(|e| ConvertError::Writer(e.to_string()))?)
+        Some(file.finish(parquet_serde).map_err(ConvertError::Writer)?)
     };
     Ok(ConversionOutput { parquet, rows, failures })
 }

@@ -56,7 +56,7 @@ pub enum Serializer {
 }
 
 /// The model's `ParquetCompression` enum: UNCOMPRESSED | GZIP | SNAPPY. LZO, which older documentation
-/// mentions, is not in the model's enum (and the parquet crate cannot write it), so it has no variant.
+/// mentions, is not in the model's enum (and our writer does not write it), so it has no variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParquetCompression {
     Uncompressed,
@@ -85,8 +85,9 @@ pub enum ParquetWriterVersion {
 
 /// The model's `ParquetSerDe`.
 ///
-/// What the parquet crate honours: `compression`, `page_size_bytes` (data page size limit),
-/// `enable_dictionary_compression` and `writer_version` (V2 writes data page v2 headers).
+/// What our writer (`parquet_file`) honours: `compression`, `enable_dictionary_compression` (a dictionary
+/// page and dictionary indexes for every non-boolean column) and `writer_version` (V2 writes data page v2
+/// headers). `page_size_bytes` is validated and kept but not applied: each column is one data page.
 /// `block_size_bytes` and `max_padding_bytes` are HDFS alignment settings: a batch (at most the 128 MiB
 /// buffer of JSON) is written as one row group, and no padding is written. Both are kept for describing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Rows of cells → one Parquet file, through the parquet crate's column writers (no Arrow).
+//! Rows of cells → one Parquet file, through our own writer (`super::parquet_file`).
 //!
 //! Every column and struct field is OPTIONAL (Hive columns are nullable). Lists and maps use the standard
 //! three-level layouts of the Parquet format (`LIST` → repeated `list` → `element`; `MAP` → repeated
@@ -11,19 +11,11 @@
 //! INT96 (nanoseconds of day + Julian day), as Hive's Parquet writer stores them; that Firehose writes
 //! INT96 too is our reading, not AWS-verified.
 
-use std::sync::Arc;
-
-use parquet::basic::{Compression, GzipLevel, LogicalType, Repetition, Type as PhysicalType};
-use parquet::data_type::{
-    BoolType, ByteArray, ByteArrayType, DoubleType, FixedLenByteArray, FixedLenByteArrayType, FloatType, Int32Type,
-    Int64Type, Int96, Int96Type,
-};
-use parquet::file::properties::{WriterProperties, WriterVersion};
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::{Type, TypePtr};
-
 use super::deserialize::Cell;
 use super::options::{ParquetCompression, ParquetSerDe, ParquetWriterVersion};
+use super::parquet_file::{
+    write_file, Annotation, Codec, Column, PageVersion, PhysicalType, Repetition, SchemaElement, Values, WriteOptions,
+};
 use super::schema::{GlueType, TableSchema};
 use super::time::NANOS_PER_DAY;
 
@@ -31,26 +23,6 @@ use super::time::NANOS_PER_DAY;
 const JULIAN_DAY_OF_UNIX_EPOCH: i128 = 2_440_588;
 /// The Parquet schema's root name, as Hive names it.
 const ROOT_NAME: &str = "hive_schema";
-
-/// Values of one leaf column (only the non-null ones).
-enum LeafValues {
-    Bool(Vec<bool>),
-    I32(Vec<i32>),
-    I64(Vec<i64>),
-    F32(Vec<f32>),
-    F64(Vec<f64>),
-    I96(Vec<Int96>),
-    Bytes(Vec<ByteArray>),
-    /// Big-endian two's complement decimals of this many bytes.
-    Fixed(usize, Vec<FixedLenByteArray>),
-}
-
-struct Leaf {
-    values: LeafValues,
-    defs: Vec<i16>,
-    reps: Vec<i16>,
-    max_rep: i16,
-}
 
 /// The shape of a column, with indexes of its leaves.
 enum Node {
@@ -64,13 +36,10 @@ enum Node {
 
 /// Builds the file's schema and collects shredded rows.
 pub struct ParquetRows {
-    root: TypePtr,
+    schema: Vec<SchemaElement>,
     columns: Vec<Node>,
-    leaves: Vec<Leaf>,
-}
-
-fn build_err(e: parquet::errors::ParquetError) -> String {
-    format!("cannot build the Parquet schema: {e}")
+    leaves: Vec<Column>,
+    rows: i64,
 }
 
 /// Bytes of a FIXED_LEN_BYTE_ARRAY that hold every decimal of this precision (smallest n with
@@ -82,16 +51,19 @@ fn decimal_bytes(precision: u8) -> usize {
 
 impl ParquetRows {
     pub fn new(schema: &TableSchema) -> Result<ParquetRows, String> {
-        let mut leaves = Vec::new();
-        let mut fields = Vec::new();
+        let mut builder = Builder { schema: Vec::new(), leaves: Vec::new(), path: Vec::new() };
+        builder.schema.push(SchemaElement {
+            name: ROOT_NAME.to_string(),
+            repetition: None,
+            physical: None,
+            num_children: Some(schema.columns.len() as i32),
+            annotation: None,
+        });
         let mut columns = Vec::new();
         for column in &schema.columns {
-            let (field, node) = build(&column.name, &column.glue_type, Repetition::OPTIONAL, 0, &mut leaves)?;
-            fields.push(field);
-            columns.push(node);
+            columns.push(builder.build(&column.name, &column.glue_type, Repetition::Optional, 0, 0)?);
         }
-        let root = Type::group_type_builder(ROOT_NAME).with_fields(fields).build().map_err(build_err)?;
-        Ok(ParquetRows { root: Arc::new(root), columns, leaves })
+        Ok(ParquetRows { schema: builder.schema, columns, leaves: builder.leaves, rows: 0 })
     }
 
     /// Adds one row (cells in the schema's column order).
@@ -99,172 +71,173 @@ impl ParquetRows {
         for (node, cell) in self.columns.iter().zip(row) {
             shred(node, cell.as_ref(), 0, 0, &mut self.leaves);
         }
+        self.rows += 1;
     }
 
-    /// Writes every collected row as one row group and returns the file.
-    pub fn finish(self, serde: &ParquetSerDe) -> Result<Vec<u8>, parquet::errors::ParquetError> {
-        let compression = match serde.compression {
-            ParquetCompression::Uncompressed => Compression::UNCOMPRESSED,
-            ParquetCompression::Gzip => Compression::GZIP(GzipLevel::default()),
-            ParquetCompression::Snappy => Compression::SNAPPY,
+    /// Writes every collected row as one row group and returns the file. ParquetSerDe's `PageSizeBytes` and
+    /// `BlockSizeBytes` are not applied: each column chunk is a single data page in the only row group.
+    /// `EnableDictionaryCompression` dictionary-encodes every non-boolean column.
+    pub fn finish(self, serde: &ParquetSerDe) -> Result<Vec<u8>, String> {
+        let options = WriteOptions {
+            codec: match serde.compression {
+                ParquetCompression::Uncompressed => Codec::Uncompressed,
+                ParquetCompression::Gzip => Codec::Gzip,
+                ParquetCompression::Snappy => Codec::Snappy,
+            },
+            version: match serde.writer_version {
+                ParquetWriterVersion::V1 => PageVersion::V1,
+                ParquetWriterVersion::V2 => PageVersion::V2,
+            },
+            dictionary: serde.enable_dictionary_compression,
         };
-        let writer_version = match serde.writer_version {
-            ParquetWriterVersion::V1 => WriterVersion::PARQUET_1_0,
-            ParquetWriterVersion::V2 => WriterVersion::PARQUET_2_0,
-        };
-        let properties = WriterProperties::builder()
-            .set_compression(compression)
-            .set_writer_version(writer_version)
-            .set_data_page_size_limit(usize::try_from(serde.page_size_bytes).unwrap_or(usize::MAX).max(1))
-            .set_dictionary_enabled(serde.enable_dictionary_compression)
-            .build();
-        let mut writer = SerializedFileWriter::new(Vec::new(), self.root, Arc::new(properties))?;
-        let mut group = writer.next_row_group()?;
-        for leaf in &self.leaves {
-            let Some(mut column) = group.next_column()? else { break };
-            let defs = Some(leaf.defs.as_slice());
-            let reps = (leaf.max_rep > 0).then_some(leaf.reps.as_slice());
-            match &leaf.values {
-                LeafValues::Bool(v) => column.typed::<BoolType>().write_batch(v, defs, reps)?,
-                LeafValues::I32(v) => column.typed::<Int32Type>().write_batch(v, defs, reps)?,
-                LeafValues::I64(v) => column.typed::<Int64Type>().write_batch(v, defs, reps)?,
-                LeafValues::F32(v) => column.typed::<FloatType>().write_batch(v, defs, reps)?,
-                LeafValues::F64(v) => column.typed::<DoubleType>().write_batch(v, defs, reps)?,
-                LeafValues::I96(v) => column.typed::<Int96Type>().write_batch(v, defs, reps)?,
-                LeafValues::Bytes(v) => column.typed::<ByteArrayType>().write_batch(v, defs, reps)?,
-                LeafValues::Fixed(_, v) => column.typed::<FixedLenByteArrayType>().write_batch(v, defs, reps)?,
-            };
-            column.close()?;
-        }
-        group.close()?;
-        writer.into_inner()
+        write_file(&self.schema, &self.leaves, self.rows, &options)
+            .map_err(|e| format!("cannot write the Parquet file: {e}"))
     }
 }
 
-fn primitive(name: &str, physical: PhysicalType, repetition: Repetition) -> parquet::schema::types::PrimitiveTypeBuilder<'_> {
-    Type::primitive_type_builder(name, physical).with_repetition(repetition)
+/// Collects the flattened schema and the empty leaf columns while walking a Glue type.
+struct Builder {
+    schema: Vec<SchemaElement>,
+    leaves: Vec<Column>,
+    /// Names from the root's child down to the node being built.
+    path: Vec<String>,
 }
 
-fn build(
-    name: &str,
-    glue_type: &GlueType,
-    repetition: Repetition,
-    rep: i16,
-    leaves: &mut Vec<Leaf>,
-) -> Result<(TypePtr, Node), String> {
-    let mut add_leaf = |values: LeafValues| {
-        leaves.push(Leaf { values, defs: Vec::new(), reps: Vec::new(), max_rep: rep });
-        Node::Leaf { leaf: leaves.len() - 1, required: repetition == Repetition::REQUIRED }
-    };
-    let (field, node) = match glue_type {
-        GlueType::String | GlueType::Varchar(_) | GlueType::Char(_) => (
-            primitive(name, PhysicalType::BYTE_ARRAY, repetition).with_logical_type(Some(LogicalType::String)).build(),
-            add_leaf(LeafValues::Bytes(Vec::new())),
-        ),
-        GlueType::Binary => {
-            (primitive(name, PhysicalType::BYTE_ARRAY, repetition).build(), add_leaf(LeafValues::Bytes(Vec::new())))
-        }
-        GlueType::Boolean => {
-            (primitive(name, PhysicalType::BOOLEAN, repetition).build(), add_leaf(LeafValues::Bool(Vec::new())))
-        }
-        GlueType::Tinyint | GlueType::Smallint => {
-            let bits = if *glue_type == GlueType::Tinyint { 8 } else { 16 };
-            (
-                primitive(name, PhysicalType::INT32, repetition)
-                    .with_logical_type(Some(LogicalType::integer(bits, true)))
-                    .build(),
-                add_leaf(LeafValues::I32(Vec::new())),
-            )
-        }
-        GlueType::Int => (primitive(name, PhysicalType::INT32, repetition).build(), add_leaf(LeafValues::I32(Vec::new()))),
-        GlueType::Bigint => {
-            (primitive(name, PhysicalType::INT64, repetition).build(), add_leaf(LeafValues::I64(Vec::new())))
-        }
-        GlueType::Float => (primitive(name, PhysicalType::FLOAT, repetition).build(), add_leaf(LeafValues::F32(Vec::new()))),
-        GlueType::Double => {
-            (primitive(name, PhysicalType::DOUBLE, repetition).build(), add_leaf(LeafValues::F64(Vec::new())))
-        }
-        GlueType::Date => (
-            primitive(name, PhysicalType::INT32, repetition).with_logical_type(Some(LogicalType::Date)).build(),
-            add_leaf(LeafValues::I32(Vec::new())),
-        ),
-        GlueType::Timestamp => {
-            (primitive(name, PhysicalType::INT96, repetition).build(), add_leaf(LeafValues::I96(Vec::new())))
-        }
-        GlueType::Decimal { precision, scale } => {
-            let (physical, values, length) = match precision {
-                0..=9 => (PhysicalType::INT32, LeafValues::I32(Vec::new()), -1),
-                10..=18 => (PhysicalType::INT64, LeafValues::I64(Vec::new()), -1),
-                _ => {
-                    let n = decimal_bytes(*precision);
-                    (PhysicalType::FIXED_LEN_BYTE_ARRAY, LeafValues::Fixed(n, Vec::new()), n as i32)
-                }
-            };
-            (
-                primitive(name, physical, repetition)
-                    .with_length(length)
-                    .with_precision(i32::from(*precision))
-                    .with_scale(i32::from(*scale))
-                    .with_logical_type(Some(LogicalType::decimal(i32::from(*scale), i32::from(*precision))))
-                    .build(),
-                add_leaf(values),
-            )
-        }
-        GlueType::Struct(fields) => {
-            let mut types = Vec::with_capacity(fields.len());
-            let mut nodes = Vec::with_capacity(fields.len());
-            for f in fields {
-                let (t, n) = build(&f.name, &f.glue_type, Repetition::OPTIONAL, rep, leaves)?;
-                types.push(t);
-                nodes.push(n);
+impl Builder {
+    fn leaf(
+        &mut self,
+        name: &str,
+        repetition: Repetition,
+        physical: PhysicalType,
+        annotation: Option<Annotation>,
+        def: i16,
+        rep: i16,
+    ) -> Node {
+        self.schema.push(SchemaElement {
+            name: name.to_string(),
+            repetition: Some(repetition),
+            physical: Some(physical),
+            num_children: None,
+            annotation,
+        });
+        let required = repetition == Repetition::Required;
+        self.leaves.push(Column {
+            physical,
+            path: self.path.clone(),
+            max_def: if required { def } else { def + 1 },
+            max_rep: rep,
+            defs: Vec::new(),
+            reps: Vec::new(),
+            values: if physical == PhysicalType::Boolean { Values::Bool(Vec::new()) } else { Values::plain() },
+        });
+        Node::Leaf { leaf: self.leaves.len() - 1, required }
+    }
+
+    /// Adds a group element; returns its index so `num_children` can be filled in.
+    fn group(&mut self, name: &str, repetition: Repetition, annotation: Option<Annotation>) -> usize {
+        self.schema.push(SchemaElement {
+            name: name.to_string(),
+            repetition: Some(repetition),
+            physical: None,
+            num_children: Some(0),
+            annotation,
+        });
+        self.schema.len() - 1
+    }
+
+    /// Adds `name` of type `glue_type` to the schema. `def` counts its optional or repeated ancestors, `rep`
+    /// its repeated ones.
+    fn build(
+        &mut self,
+        name: &str,
+        glue_type: &GlueType,
+        repetition: Repetition,
+        def: i16,
+        rep: i16,
+    ) -> Result<Node, String> {
+        self.path.push(name.to_string());
+        let node = self.build_at(name, glue_type, repetition, def, rep);
+        self.path.pop();
+        node
+    }
+
+    fn build_at(
+        &mut self,
+        name: &str,
+        glue_type: &GlueType,
+        repetition: Repetition,
+        def: i16,
+        rep: i16,
+    ) -> Result<Node, String> {
+        let own_def = if repetition == Repetition::Required { def } else { def + 1 };
+        let leaf = |b: &mut Builder, physical, annotation| Ok(b.leaf(name, repetition, physical, annotation, def, rep));
+        match glue_type {
+            GlueType::String | GlueType::Varchar(_) | GlueType::Char(_) => {
+                leaf(self, PhysicalType::ByteArray, Some(Annotation::String))
             }
-            (
-                Type::group_type_builder(name).with_repetition(repetition).with_fields(types).build(),
-                Node::Struct(nodes),
-            )
+            GlueType::Binary => leaf(self, PhysicalType::ByteArray, None),
+            GlueType::Boolean => leaf(self, PhysicalType::Boolean, None),
+            GlueType::Tinyint => leaf(self, PhysicalType::Int32, Some(Annotation::SignedInt(8))),
+            GlueType::Smallint => leaf(self, PhysicalType::Int32, Some(Annotation::SignedInt(16))),
+            GlueType::Int => leaf(self, PhysicalType::Int32, None),
+            GlueType::Bigint => leaf(self, PhysicalType::Int64, None),
+            GlueType::Float => leaf(self, PhysicalType::Float, None),
+            GlueType::Double => leaf(self, PhysicalType::Double, None),
+            GlueType::Date => leaf(self, PhysicalType::Int32, Some(Annotation::Date)),
+            GlueType::Timestamp => leaf(self, PhysicalType::Int96, None),
+            GlueType::Decimal { precision, scale } => {
+                let physical = match precision {
+                    0..=9 => PhysicalType::Int32,
+                    10..=18 => PhysicalType::Int64,
+                    _ => PhysicalType::FixedLenByteArray(decimal_bytes(*precision) as i32),
+                };
+                let annotation = Annotation::Decimal { precision: i32::from(*precision), scale: i32::from(*scale) };
+                leaf(self, physical, Some(annotation))
+            }
+            GlueType::Struct(fields) => {
+                let group = self.group(name, repetition, None);
+                let mut nodes = Vec::with_capacity(fields.len());
+                for f in fields {
+                    nodes.push(self.build(&f.name, &f.glue_type, Repetition::Optional, own_def, rep)?);
+                }
+                self.schema[group].num_children = Some(fields.len() as i32);
+                Ok(Node::Struct(nodes))
+            }
+            GlueType::Array(element) => {
+                // Three levels: the annotated LIST group, a repeated `list` group, the `element`.
+                let outer = self.group(name, repetition, Some(Annotation::List));
+                self.schema[outer].num_children = Some(1);
+                let middle = self.group("list", Repetition::Repeated, None);
+                self.schema[middle].num_children = Some(1);
+                self.path.push("list".to_string());
+                let element_node = self.build("element", element, Repetition::Optional, own_def + 1, rep + 1);
+                self.path.pop();
+                Ok(Node::List(Box::new(element_node?), rep + 1))
+            }
+            GlueType::Map(key, value) => {
+                // Three levels: the annotated MAP group, a repeated `key_value` group, `key` and `value`.
+                let outer = self.group(name, repetition, Some(Annotation::Map));
+                self.schema[outer].num_children = Some(1);
+                let middle = self.group("key_value", Repetition::Repeated, None);
+                self.schema[middle].num_children = Some(2);
+                self.path.push("key_value".to_string());
+                let nodes = self.build("key", key, Repetition::Required, own_def + 1, rep + 1).and_then(|key_node| {
+                    let value_node = self.build("value", value, Repetition::Optional, own_def + 1, rep + 1)?;
+                    Ok((key_node, value_node))
+                });
+                self.path.pop();
+                let (key_node, value_node) = nodes?;
+                let Node::Leaf { leaf: key_leaf, .. } = key_node else {
+                    return Err("map keys must be a primitive type".into());
+                };
+                Ok(Node::Map { key: key_leaf, value: Box::new(value_node), rep: rep + 1 })
+            }
         }
-        GlueType::Array(element) => {
-            let (element_type, element_node) = build("element", element, Repetition::OPTIONAL, rep + 1, leaves)?;
-            let list = Type::group_type_builder("list")
-                .with_repetition(Repetition::REPEATED)
-                .with_fields(vec![element_type])
-                .build()
-                .map_err(build_err)?;
-            (
-                Type::group_type_builder(name)
-                    .with_repetition(repetition)
-                    .with_logical_type(Some(LogicalType::List))
-                    .with_fields(vec![Arc::new(list)])
-                    .build(),
-                Node::List(Box::new(element_node), rep + 1),
-            )
-        }
-        GlueType::Map(key, value) => {
-            let (key_type, key_node) = build("key", key, Repetition::REQUIRED, rep + 1, leaves)?;
-            let Node::Leaf { leaf: key_leaf, .. } = key_node else {
-                return Err("map keys must be a primitive type".into());
-            };
-            let (value_type, value_node) = build("value", value, Repetition::OPTIONAL, rep + 1, leaves)?;
-            let entries = Type::group_type_builder("key_value")
-                .with_repetition(Repetition::REPEATED)
-                .with_fields(vec![key_type, value_type])
-                .build()
-                .map_err(build_err)?;
-            (
-                Type::group_type_builder(name)
-                    .with_repetition(repetition)
-                    .with_logical_type(Some(LogicalType::Map))
-                    .with_fields(vec![Arc::new(entries)])
-                    .build(),
-                Node::Map { key: key_leaf, value: Box::new(value_node), rep: rep + 1 },
-            )
-        }
-    };
-    Ok((Arc::new(field.map_err(build_err)?), node))
+    }
 }
 
 /// Records `def`/`rep` with no value on every leaf under `node` (a null or empty container).
-fn null_all(node: &Node, def: i16, rep: i16, leaves: &mut [Leaf]) {
+fn null_all(node: &Node, def: i16, rep: i16, leaves: &mut [Column]) {
     match node {
         Node::Leaf { leaf, .. } => {
             leaves[*leaf].defs.push(def);
@@ -282,13 +255,13 @@ fn null_all(node: &Node, def: i16, rep: i16, leaves: &mut [Leaf]) {
 
 /// Shreds one value into its leaves: `def` counts the present optional/repeated ancestors, `rep` is the
 /// repetition level this value starts at.
-fn shred(node: &Node, cell: Option<&Cell>, def: i16, rep: i16, leaves: &mut [Leaf]) {
+fn shred(node: &Node, cell: Option<&Cell>, def: i16, rep: i16, leaves: &mut [Column]) {
     match (node, cell) {
         (Node::Leaf { leaf, required }, Some(cell)) => {
             let target = &mut leaves[*leaf];
             target.defs.push(if *required { def } else { def + 1 });
             target.reps.push(rep);
-            push_value(&mut target.values, cell);
+            push_value(target, cell);
         }
         (Node::Struct(children), Some(Cell::Struct(values))) => {
             for (child, value) in children.iter().zip(values) {
@@ -312,7 +285,7 @@ fn shred(node: &Node, cell: Option<&Cell>, def: i16, rep: i16, leaves: &mut [Lea
                 let key_leaf = &mut leaves[*key];
                 key_leaf.defs.push(def + 2);
                 key_leaf.reps.push(r);
-                push_value(&mut key_leaf.values, k);
+                push_value(key_leaf, k);
                 shred(value, v.as_ref(), def + 2, r, leaves);
             }
         }
@@ -321,26 +294,43 @@ fn shred(node: &Node, cell: Option<&Cell>, def: i16, rep: i16, leaves: &mut [Lea
     }
 }
 
-fn push_value(values: &mut LeafValues, cell: &Cell) {
-    match (values, cell) {
-        (LeafValues::Bool(v), Cell::Bool(b)) => v.push(*b),
-        (LeafValues::I32(v), Cell::I32(i) | Cell::Date(i)) => v.push(*i),
-        (LeafValues::I32(v), Cell::Decimal(d)) => v.push(*d as i32),
-        (LeafValues::I64(v), Cell::I64(i)) => v.push(*i),
-        (LeafValues::I64(v), Cell::Decimal(d)) => v.push(*d as i64),
-        (LeafValues::F32(v), Cell::F32(f)) => v.push(*f),
-        (LeafValues::F64(v), Cell::F64(f)) => v.push(*f),
-        (LeafValues::Bytes(v), Cell::Bytes(b)) => v.push(ByteArray::from(b.clone())),
-        (LeafValues::Fixed(n, v), Cell::Decimal(d)) => {
-            let bytes = d.to_be_bytes();
-            v.push(FixedLenByteArray::from(bytes[16 - *n..].to_vec()));
+/// Appends a cell's value to its leaf, in the PLAIN encoding of the leaf's physical type.
+fn push_value(leaf: &mut Column, cell: &Cell) {
+    let physical = leaf.physical;
+    let values = &mut leaf.values;
+    match (physical, cell) {
+        (PhysicalType::Boolean, Cell::Bool(b)) => {
+            if let Values::Bool(v) = values {
+                v.push(*b);
+            }
         }
-        (LeafValues::I96(v), Cell::Timestamp(nanos)) => {
+        (PhysicalType::Int32, Cell::I32(i) | Cell::Date(i)) => values.push_plain(&i.to_le_bytes()),
+        (PhysicalType::Int32, Cell::Decimal(d)) => values.push_plain(&(*d as i32).to_le_bytes()),
+        (PhysicalType::Int64, Cell::I64(i)) => values.push_plain(&i.to_le_bytes()),
+        (PhysicalType::Int64, Cell::Decimal(d)) => values.push_plain(&(*d as i64).to_le_bytes()),
+        (PhysicalType::Float, Cell::F32(f)) => values.push_plain(&f.to_le_bytes()),
+        (PhysicalType::Double, Cell::F64(f)) => values.push_plain(&f.to_le_bytes()),
+        (PhysicalType::ByteArray, Cell::Bytes(b)) => {
+            // BYTE_ARRAY: a 4-byte little-endian length, then the bytes.
+            let mut value = Vec::with_capacity(4 + b.len());
+            value.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            value.extend_from_slice(b);
+            values.push_plain(&value);
+        }
+        (PhysicalType::FixedLenByteArray(n), Cell::Decimal(d)) => {
+            // Big-endian two's complement, keeping the low `n` bytes (the precision fits in them).
+            let bytes = d.to_be_bytes();
+            let n = usize::try_from(n).unwrap_or(16).min(16);
+            values.push_plain(&bytes[16 - n..]);
+        }
+        (PhysicalType::Int96, Cell::Timestamp(nanos)) => {
+            // INT96: nanoseconds of the day (8 bytes), then the Julian day (4 bytes), both little-endian.
             let days = nanos.div_euclid(NANOS_PER_DAY);
             let nanos_of_day = nanos.rem_euclid(NANOS_PER_DAY) as u64;
-            let mut value = Int96::new();
-            value.set_data(nanos_of_day as u32, (nanos_of_day >> 32) as u32, (days + JULIAN_DAY_OF_UNIX_EPOCH) as u32);
-            v.push(value);
+            let mut value = [0u8; 12];
+            value[..8].copy_from_slice(&nanos_of_day.to_le_bytes());
+            value[8..].copy_from_slice(&((days + JULIAN_DAY_OF_UNIX_EPOCH) as u32).to_le_bytes());
+            values.push_plain(&value);
         }
         // Cells are built from the same schema as the leaves, so no other pairing occurs.
         _ => {}
