@@ -466,7 +466,7 @@ fn cheapest_design_meeting_a_latency_goal() {
 // ---------------------------------------------------------------- properties
 
 fn arb_workload() -> impl Strategy<Value = Workload> {
-    (0u64..200_000, 0u64..1_100_000, 0u32..6, 0u32..21, 24u32..=8760, prop::option::of(1u64..=10_000), 0u64..1000)
+    (0u64..200_000, 0u64..900_000, 0u32..6, 0u32..21, 24u32..=8760, prop::option::of(1u64..=10_000), 0u64..1000)
         .prop_map(|(records_per_sec, avg_record_bytes, consumers_classic, consumers_efo, retention_hours, shards, lt)| {
             Workload {
                 records_per_sec,
@@ -521,4 +521,44 @@ proptest! {
         prop_assert!((bill.total_usd - sum).abs() <= 1e-9 * sum.max(1.0));
         prop_assert!(bill.lines.iter().all(|l| l.cost_usd >= 0.0 && l.arithmetic.ends_with(&kinesis_lab::engine::pricing::format::usd(l.cost_usd))));
     }
+}
+
+#[test]
+fn records_larger_than_the_service_accepts_are_refused() {
+    // Data Streams: 10 MiB at most (FACTS.md §1); Firehose: 1,000 KiB (FACTS.md §2).
+    let mut w = workload(1, 10 * 1024 * 1024);
+    assert!(estimate_streams_provisioned(&w, &rates()).is_ok());
+    w.avg_record_bytes += 1;
+    assert_eq!(
+        w.validate(),
+        Err(WorkloadError::RecordTooLarge { bytes: 10 * 1024 * 1024 + 1, max_bytes: 10 * 1024 * 1024 })
+    );
+    let ok = firehose::FirehoseWorkload { records_per_sec: 1, avg_record_bytes: 1000 * 1024 };
+    assert!(estimate_firehose(&ok, &rates()).is_ok());
+    let big = firehose::FirehoseWorkload { records_per_sec: 1, avg_record_bytes: 1000 * 1024 + 1 };
+    assert!(matches!(
+        estimate_firehose(&big, &rates()),
+        Err(PricingError::Workload(WorkloadError::RecordTooLarge { max_bytes: 1_024_000, .. }))
+    ));
+}
+
+#[test]
+fn extreme_inputs_do_not_panic() {
+    // Largest accepted values everywhere: quantities stay inside u128, costs finite.
+    let w = Workload {
+        records_per_sec: u64::MAX,
+        avg_record_bytes: 10 * 1024 * 1024,
+        consumers_classic: u32::MAX,
+        consumers_efo: 20,
+        retention_hours: 8760,
+        shards: None,
+        long_term_read_gb_per_month: u64::MAX,
+    };
+    let p = estimate_streams_provisioned(&w, &rates()).unwrap();
+    assert!(p.total_usd.is_finite() && p.total_usd > 0.0);
+    assert!(p.notes.iter().any(|n| n.contains("needs several streams")), "{:?}", p.notes);
+    assert!(estimate_streams_on_demand(&w, &rates()).unwrap().total_usd.is_finite());
+    let fw = firehose::FirehoseWorkload { records_per_sec: u64::MAX, avg_record_bytes: 1000 * 1024 };
+    assert!(estimate_firehose(&fw, &rates()).unwrap().total_usd.is_finite());
+    assert!(cheapest_meeting_latency(&[], 100, &rates()).unwrap().cheapest.is_none());
 }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::format::{int, qty};
 use super::rates::Rates;
 use super::units::{firehose_billed_bytes, gb, records_per_month, BYTES_PER_GB, GB_PER_TB, SECONDS_PER_MONTH};
+use super::workload::WorkloadError;
 use super::{Bill, PricingError};
+use crate::engine::firehose::limits::RECORD_MAX_BYTES;
 
 /// End of the first tier: 500 TB = 512,000 GB.
 pub const TIER1_END_GB: u64 = 500 * GB_PER_TB;
@@ -38,6 +40,9 @@ pub fn billed_bytes_per_month(w: &FirehoseWorkload) -> u128 {
 /// A month of Firehose ingestion, one line per tier reached.
 pub fn estimate_firehose(w: &FirehoseWorkload, rates: &Rates) -> Result<Bill, PricingError> {
     rates.validate()?;
+    if w.avg_record_bytes > RECORD_MAX_BYTES {
+        return Err(WorkloadError::RecordTooLarge { bytes: w.avg_record_bytes, max_bytes: RECORD_MAX_BYTES }.into());
+    }
     let mut bill = Bill::new("Amazon Data Firehose, ingestion", rates);
     let records = records_per_month(w.records_per_sec);
     let billed_record = firehose_billed_bytes(w.avg_record_bytes);

@@ -8,7 +8,7 @@
 //!   `u128`, so rounding per record (25 KB payload units, 1 KB on-demand, 5 KB Firehose) is exact.
 //! - Rates are `f64` USD as AWS publishes them (editable, validated: finite and ≥ 0).
 //! - A line's cost is one multiplication: (exact quantity converted to the billed unit) × rate, in `f64`. No
-//!   rounding to cents happens inside the engine; `format_usd` rounds only for display. Totals are the sum of
+//!   rounding to cents happens inside the engine; `format::usd` rounds only for display. Totals are the sum of
 //!   the unrounded line costs.
 //!
 //! Billing conventions (see `units.rs` for each constant and its source): a month is 730 hours; KB = 1,024

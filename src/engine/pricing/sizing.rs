@@ -40,7 +40,7 @@ fn shards_for(bytes_per_sec: u128, kb_per_shard: u128) -> u64 {
 /// Sizes a provisioned stream for `w` (its `shards` field is ignored).
 pub fn size_shards(w: &Workload) -> ShardSizing {
     let write_bytes = w.write_bytes_per_sec();
-    let read_bytes = write_bytes * w.consumers_classic as u128;
+    let read_bytes = write_bytes.saturating_mul(w.consumers_classic as u128);
     let kb = |b: u128| b as f64 / BYTES_PER_KB as f64;
     let shards_for_write_bytes = shards_for(write_bytes, RULE_WRITE_KB_PER_SEC_PER_SHARD);
     let shards_for_read_bytes = shards_for(read_bytes, RULE_READ_KB_PER_SEC_PER_SHARD);

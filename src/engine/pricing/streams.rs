@@ -13,7 +13,7 @@ use super::units::{
     gb, on_demand_billed_bytes, put_payload_units, records_per_month, EXTENDED_RETENTION_MAX_HOURS,
     HOURS_PER_MONTH, INCLUDED_RETENTION_HOURS, PUT_PAYLOAD_UNIT_BYTES, SECONDS_PER_MONTH,
 };
-use super::workload::Workload;
+use super::workload::{Workload, MAX_SHARDS};
 use super::{Bill, PricingError};
 
 /// Bill line labels, shared with the tests and the UI.
@@ -52,7 +52,7 @@ fn records_note(w: &Workload) -> String {
 
 /// Adds the line for data kept `tier_hours` in a per-GB-month tier.
 fn push_stored(bill: &mut Bill, label: &str, w: &Workload, tier_hours: u32, tier: &str, rate: f64) {
-    let bytes = w.write_bytes_per_sec() * 3600 * tier_hours as u128;
+    let bytes = w.write_bytes_per_sec().saturating_mul(3600 * tier_hours as u128);
     let steps = format!(
         "{} bytes/s × 3,600 s × {tier_hours} h ({tier}) = {} bytes = {} GB kept all month = {} GB-months",
         int(w.write_bytes_per_sec()),
@@ -78,7 +78,8 @@ fn push_long_term_retrieval(bill: &mut Bill, w: &Workload, rates: &Rates) {
 
 /// Bytes read per month by `consumers` consumers each reading every record.
 fn read_bytes(w: &Workload, consumers: u32) -> u128 {
-    records_per_month(w.records_per_sec) * w.avg_record_bytes as u128 * consumers as u128
+    // Saturates rather than panics: the consumer count is not bounded by AWS for shared-throughput readers.
+    records_per_month(w.records_per_sec).saturating_mul(w.avg_record_bytes as u128).saturating_mul(consumers as u128)
 }
 
 fn push_read(bill: &mut Bill, label: &str, w: &Workload, consumers: u32, rate: f64) {
@@ -106,6 +107,13 @@ pub fn estimate_streams_provisioned(w: &Workload, rates: &Rates) -> Result<Bill,
         None => {
             let sizing = size_shards(w);
             bill.notes.extend(sizing.steps);
+            if sizing.shards > MAX_SHARDS {
+                bill.notes.push(format!(
+                    "{} shards is more than one stream's {MAX_SHARDS}: this traffic needs several streams (priced \
+                     here as if one)",
+                    int(sizing.shards as u128)
+                ));
+            }
             sizing.shards
         }
     };

@@ -10,6 +10,9 @@ pub const MAX_EFO_CONSUMERS: u32 = 20;
 /// Shards per stream (FACTS.md §1: UpdateShardCount allows up to 10,000 shards per stream).
 pub const MAX_SHARDS: u64 = 10_000;
 
+/// Largest Data Streams record: 10 MiB, for a stream raised with MaxRecordSizeInKiB (FACTS.md §1).
+pub const MAX_RECORD_BYTES: u64 = crate::engine::streams::limits::MAX_MAX_RECORD_SIZE_KIB as u64 * 1024;
+
 /// What a design writes, keeps and reads, at a steady rate all month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
@@ -53,6 +56,9 @@ pub enum WorkloadError {
     TooManyEfoConsumers { consumers: u32 },
     /// Zero or more than 10,000 shards.
     ShardCountOutOfRange { shards: u64 },
+    /// A record larger than the service accepts (Data Streams: 10 MiB once a stream is raised, FACTS.md §1;
+    /// Firehose: 1,000 KiB, FACTS.md §2). Also keeps every byte count well inside `u128`.
+    RecordTooLarge { bytes: u64, max_bytes: u64 },
     /// Long-term reads asked for, but retention keeps nothing beyond 7 days.
     LongTermReadWithoutLongTermRetention { retention_hours: u32 },
 }
@@ -69,6 +75,9 @@ impl std::fmt::Display for WorkloadError {
             WorkloadError::ShardCountOutOfRange { shards } => {
                 write!(f, "{shards} shards: a stream has 1 to {MAX_SHARDS}")
             }
+            WorkloadError::RecordTooLarge { bytes, max_bytes } => {
+                write!(f, "records of {bytes} bytes: the service accepts at most {max_bytes} bytes per record")
+            }
             WorkloadError::LongTermReadWithoutLongTermRetention { retention_hours } => write!(
                 f,
                 "long-term reads need retention above 168 h (7 days); this stream keeps {retention_hours} h"
@@ -84,6 +93,9 @@ impl Workload {
     pub fn validate(&self) -> Result<(), WorkloadError> {
         if !(INCLUDED_RETENTION_HOURS..=MAX_RETENTION_HOURS).contains(&self.retention_hours) {
             return Err(WorkloadError::RetentionOutOfRange { hours: self.retention_hours });
+        }
+        if self.avg_record_bytes > MAX_RECORD_BYTES {
+            return Err(WorkloadError::RecordTooLarge { bytes: self.avg_record_bytes, max_bytes: MAX_RECORD_BYTES });
         }
         if self.consumers_efo > MAX_EFO_CONSUMERS {
             return Err(WorkloadError::TooManyEfoConsumers { consumers: self.consumers_efo });
