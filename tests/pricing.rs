@@ -293,10 +293,7 @@ fn workload_outside_aws_bounds_is_refused() {
     w.shards = Some(10_000);
     w.retention_hours = 168;
     w.long_term_read_gb_per_month = 1;
-    assert_eq!(
-        w.validate(),
-        Err(WorkloadError::LongTermReadWithoutLongTermRetention { retention_hours: 168 })
-    );
+    assert_eq!(w.validate(), Err(WorkloadError::LongTermReadWithoutLongTermRetention { retention_hours: 168 }));
 }
 
 // ---------------------------------------------------------------- on-demand
@@ -380,11 +377,15 @@ fn firehose_tier_boundaries() {
     // 5 KB records: r records/s → r × 2,628,000 × 5,120 / 2^30 = r × 12.531280517578125 GB.
     let gb_per_rps = 12.531280517578125;
     // 40,857 records/s = 511,990.53 GB: all tier 1.
-    let below = estimate_firehose(&firehose::FirehoseWorkload { records_per_sec: 40_857, avg_record_bytes: 5120 }, &rates()).unwrap();
+    let below =
+        estimate_firehose(&firehose::FirehoseWorkload { records_per_sec: 40_857, avg_record_bytes: 5120 }, &rates())
+            .unwrap();
     assert_eq!(below.lines.len(), 1);
     assert_usd(below.total_usd, 40_857.0 * gb_per_rps * 0.029);
     // 40,858 records/s = 512,003.06 GB: 512,000 GB at $0.029 = $14,848, the rest at $0.025.
-    let over = estimate_firehose(&firehose::FirehoseWorkload { records_per_sec: 40_858, avg_record_bytes: 5120 }, &rates()).unwrap();
+    let over =
+        estimate_firehose(&firehose::FirehoseWorkload { records_per_sec: 40_858, avg_record_bytes: 5120 }, &rates())
+            .unwrap();
     assert_eq!(over.lines.len(), 2);
     assert_eq!(line(&over, firehose::label::TIER1).quantity, 512_000.0);
     assert_usd(line(&over, firehose::label::TIER1).cost_usd, 14_848.0);
@@ -392,7 +393,9 @@ fn firehose_tier_boundaries() {
     assert_usd(t2.quantity, 40_858.0 * gb_per_rps - 512_000.0);
     assert_usd(t2.cost_usd, (40_858.0 * gb_per_rps - 512_000.0) * 0.025);
     // 167,354 records/s = 2,097,159.92 GB: tier 2 full (1,585,152 GB × $0.025 = $39,628.80), rest at $0.020.
-    let far = estimate_firehose(&firehose::FirehoseWorkload { records_per_sec: 167_354, avg_record_bytes: 5120 }, &rates()).unwrap();
+    let far =
+        estimate_firehose(&firehose::FirehoseWorkload { records_per_sec: 167_354, avg_record_bytes: 5120 }, &rates())
+            .unwrap();
     assert_eq!(far.lines.len(), 3);
     assert_usd(line(&far, firehose::label::TIER2).cost_usd, 39_628.80);
     let t3 = line(&far, firehose::label::TIER3);
@@ -467,17 +470,19 @@ fn cheapest_design_meeting_a_latency_goal() {
 
 fn arb_workload() -> impl Strategy<Value = Workload> {
     (0u64..200_000, 0u64..900_000, 0u32..6, 0u32..21, 24u32..=8760, prop::option::of(1u64..=10_000), 0u64..1000)
-        .prop_map(|(records_per_sec, avg_record_bytes, consumers_classic, consumers_efo, retention_hours, shards, lt)| {
-            Workload {
-                records_per_sec,
-                avg_record_bytes,
-                consumers_classic,
-                consumers_efo,
-                retention_hours,
-                shards,
-                long_term_read_gb_per_month: if retention_hours > 168 { lt } else { 0 },
-            }
-        })
+        .prop_map(
+            |(records_per_sec, avg_record_bytes, consumers_classic, consumers_efo, retention_hours, shards, lt)| {
+                Workload {
+                    records_per_sec,
+                    avg_record_bytes,
+                    consumers_classic,
+                    consumers_efo,
+                    retention_hours,
+                    shards,
+                    long_term_read_gb_per_month: if retention_hours > 168 { lt } else { 0 },
+                }
+            },
+        )
 }
 
 fn totals(w: &Workload, r: &Rates) -> [f64; 3] {
@@ -561,4 +566,16 @@ fn extreme_inputs_do_not_panic() {
     let fw = firehose::FirehoseWorkload { records_per_sec: u64::MAX, avg_record_bytes: 1000 * 1024 };
     assert!(estimate_firehose(&fw, &rates()).unwrap().total_usd.is_finite());
     assert!(cheapest_meeting_latency(&[], 100, &rates()).unwrap().cheapest.is_none());
+}
+
+#[test]
+fn firehose_tier_lines_explain_the_split() {
+    // 40,858 records/s × 5 KB = 512,003.0594 GB: the first 512,000 GB at $0.029.
+    let over =
+        estimate_firehose(&firehose::FirehoseWorkload { records_per_sec: 40_858, avg_record_bytes: 5120 }, &rates())
+            .unwrap();
+    assert_eq!(
+        line(&over, firehose::label::TIER1).arithmetic,
+        "512,000 GB (the part of 512,003.0594 GB within 0–512,000 GB) × $0.029 per GB = $14,848.00"
+    );
 }

@@ -82,7 +82,13 @@ pub fn estimate_firehose(w: &FirehoseWorkload, rates: &Rates) -> Result<Bill, Pr
         } else {
             format!("{}–{} GB", int(start / BYTES_PER_GB as u128), int(end / BYTES_PER_GB as u128))
         };
-        bill.push(label, gb(in_tier), "GB", rate, format!("{} GB of {} GB fall in {range}", qty(gb(in_tier)), qty(gb(total))));
+        bill.push(
+            label,
+            gb(in_tier),
+            "GB",
+            rate,
+            format!("{} GB (the part of {} GB within {range})", qty(gb(in_tier)), qty(gb(total))),
+        );
     }
     Ok(bill)
 }

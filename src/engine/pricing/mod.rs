@@ -78,11 +78,7 @@ impl Bill {
     /// Adds a line `quantity × rate` with the arithmetic `steps` (which lead to the quantity).
     pub(crate) fn push(&mut self, label: &str, quantity: f64, unit: &str, rate_usd: f64, steps: String) {
         let cost_usd = quantity * rate_usd;
-        let arithmetic = format!(
-            "{steps} × {} per {unit} = {}",
-            format::usd_rate(rate_usd),
-            format::usd(cost_usd)
-        );
+        let arithmetic = format!("{steps} × {} per {unit} = {}", format::usd_rate(rate_usd), format::usd(cost_usd));
         self.lines.push(BillLine {
             label: label.to_string(),
             quantity,

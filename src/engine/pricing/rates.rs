@@ -59,7 +59,9 @@ pub enum RateError {
 impl std::fmt::Display for RateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RateError::Negative { field, value } => write!(f, "rate {field} is negative ({value}); rates must be 0 or more"),
+            RateError::Negative { field, value } => {
+                write!(f, "rate {field} is negative ({value}); rates must be 0 or more")
+            }
             RateError::NotFinite { field } => write!(f, "rate {field} is not a number"),
             RateError::MissingAsOf => write!(f, "rates need an \"as of\" date"),
         }

@@ -10,8 +10,8 @@ use super::format::{int, qty};
 use super::rates::Rates;
 use super::sizing::size_shards;
 use super::units::{
-    gb, on_demand_billed_bytes, put_payload_units, records_per_month, EXTENDED_RETENTION_MAX_HOURS,
-    HOURS_PER_MONTH, INCLUDED_RETENTION_HOURS, PUT_PAYLOAD_UNIT_BYTES, SECONDS_PER_MONTH,
+    gb, on_demand_billed_bytes, put_payload_units, records_per_month, EXTENDED_RETENTION_MAX_HOURS, HOURS_PER_MONTH,
+    INCLUDED_RETENTION_HOURS, PUT_PAYLOAD_UNIT_BYTES, SECONDS_PER_MONTH,
 };
 use super::workload::{Workload, MAX_SHARDS};
 use super::{Bill, PricingError};

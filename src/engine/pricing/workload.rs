@@ -78,10 +78,9 @@ impl std::fmt::Display for WorkloadError {
             WorkloadError::RecordTooLarge { bytes, max_bytes } => {
                 write!(f, "records of {bytes} bytes: the service accepts at most {max_bytes} bytes per record")
             }
-            WorkloadError::LongTermReadWithoutLongTermRetention { retention_hours } => write!(
-                f,
-                "long-term reads need retention above 168 h (7 days); this stream keeps {retention_hours} h"
-            ),
+            WorkloadError::LongTermReadWithoutLongTermRetention { retention_hours } => {
+                write!(f, "long-term reads need retention above 168 h (7 days); this stream keeps {retention_hours} h")
+            }
         }
     }
 }
@@ -105,12 +104,8 @@ impl Workload {
                 return Err(WorkloadError::ShardCountOutOfRange { shards });
             }
         }
-        if self.long_term_read_gb_per_month > 0
-            && self.retention_hours <= super::units::EXTENDED_RETENTION_MAX_HOURS
-        {
-            return Err(WorkloadError::LongTermReadWithoutLongTermRetention {
-                retention_hours: self.retention_hours,
-            });
+        if self.long_term_read_gb_per_month > 0 && self.retention_hours <= super::units::EXTENDED_RETENTION_MAX_HOURS {
+            return Err(WorkloadError::LongTermReadWithoutLongTermRetention { retention_hours: self.retention_hours });
         }
         Ok(())
     }
