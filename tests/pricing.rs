@@ -579,3 +579,35 @@ fn firehose_tier_lines_explain_the_split() {
         "512,000 GB (the part of 512,003.0594 GB within 0–512,000 GB) × $0.029 per GB = $14,848.00"
     );
 }
+
+#[test]
+fn rates_can_be_set_by_name_from_a_form() {
+    let mut r = rates();
+    for (field, _) in rates().named() {
+        r.set(field, 1.5).unwrap();
+    }
+    assert!(r.named().iter().all(|(_, v)| *v == 1.5));
+    let before = r.clone();
+    assert_eq!(r.set("shard_price", 1.0), Err(RateError::UnknownField { field: "shard_price".into() }));
+    assert_eq!(
+        r.set("firehose_tier1_gb_usd", -1.0),
+        Err(RateError::Negative { field: "firehose_tier1_gb_usd", value: -1.0 })
+    );
+    assert_eq!(
+        r.set("on_demand_stream_hour_usd", f64::NAN),
+        Err(RateError::NotFinite { field: "on_demand_stream_hour_usd" })
+    );
+    assert_eq!(r, before, "a refused edit changes nothing");
+}
+
+#[test]
+fn firehose_beyond_5_pb_is_flagged() {
+    // 5 PB = 5,242,880 GB; at 12.531280517578125 GB per record/s of 5 KB records, 418,384 records/s is
+    // 5,242,887.27 GB and 418,383 records/s 5,242,874.74 GB.
+    let w = firehose::FirehoseWorkload { records_per_sec: 418_384, avg_record_bytes: 5120 };
+    assert_eq!(firehose::TIER3_END_GB, 5_242_880);
+    let bill = estimate_firehose(&w, &rates()).unwrap();
+    assert!(bill.notes.iter().any(|n| n.contains("Beyond 5 PB")), "{:?}", bill.notes);
+    let below = firehose::FirehoseWorkload { records_per_sec: 418_383, avg_record_bytes: 5120 };
+    assert!(!estimate_firehose(&below, &rates()).unwrap().notes.iter().any(|n| n.contains("Beyond 5 PB")));
+}

@@ -18,6 +18,9 @@ pub const TIER1_END_GB: u64 = 500 * GB_PER_TB;
 /// End of the second tier: 500 TB + 1.5 PB = 2 PB = 2,097,152 GB.
 pub const TIER2_END_GB: u64 = 2 * 1024 * GB_PER_TB;
 
+/// End of the third tier: 2 PB + 3 PB = 5 PB. AWS quotes volumes beyond it on request.
+pub const TIER3_END_GB: u64 = 5 * 1024 * GB_PER_TB;
+
 /// Bill line labels.
 pub mod label {
     pub const TIER1: &str = "Ingestion, first 500 TB";
@@ -64,6 +67,12 @@ pub fn estimate_firehose(w: &FirehoseWorkload, rates: &Rates) -> Result<Bill, Pr
         qty(gb(total))
     ));
 
+    if total > TIER3_END_GB as u128 * BYTES_PER_GB as u128 {
+        bill.notes.push(
+            "Beyond 5 PB a month AWS prices on request; the third tier's rate is applied here as an estimate"
+                .to_string(),
+        );
+    }
     let b1 = TIER1_END_GB as u128 * BYTES_PER_GB as u128;
     let b2 = TIER2_END_GB as u128 * BYTES_PER_GB as u128;
     let tiers = [

@@ -54,6 +54,8 @@ pub enum RateError {
     NotFinite { field: &'static str },
     /// `as_of` left empty: a price without its date misleads.
     MissingAsOf,
+    /// `set` was given a name that is not a rate field.
+    UnknownField { field: String },
 }
 
 impl std::fmt::Display for RateError {
@@ -64,6 +66,7 @@ impl std::fmt::Display for RateError {
             }
             RateError::NotFinite { field } => write!(f, "rate {field} is not a number"),
             RateError::MissingAsOf => write!(f, "rates need an \"as of\" date"),
+            RateError::UnknownField { field } => write!(f, "no rate is called {field}"),
         }
     }
 }
@@ -121,6 +124,40 @@ impl Rates {
             ("firehose_tier2_gb_usd", self.firehose_tier2_gb_usd),
             ("firehose_tier3_gb_usd", self.firehose_tier3_gb_usd),
         ]
+    }
+
+    /// Sets one rate by its field name (as `named` lists them), for an editing form; refuses unknown names
+    /// and NaN, infinite or negative values, leaving the rates unchanged.
+    pub fn set(&mut self, field: &str, value: f64) -> Result<(), RateError> {
+        let slot = match field {
+            "provisioned_shard_hour_usd" => &mut self.provisioned_shard_hour_usd,
+            "provisioned_put_payload_units_per_million_usd" => &mut self.provisioned_put_payload_units_per_million_usd,
+            "provisioned_extended_retention_shard_hour_usd" => &mut self.provisioned_extended_retention_shard_hour_usd,
+            "provisioned_long_term_retention_gb_month_usd" => &mut self.provisioned_long_term_retention_gb_month_usd,
+            "long_term_retrieval_gb_usd" => &mut self.long_term_retrieval_gb_usd,
+            "provisioned_efo_consumer_shard_hour_usd" => &mut self.provisioned_efo_consumer_shard_hour_usd,
+            "provisioned_efo_retrieval_gb_usd" => &mut self.provisioned_efo_retrieval_gb_usd,
+            "on_demand_stream_hour_usd" => &mut self.on_demand_stream_hour_usd,
+            "on_demand_data_in_gb_usd" => &mut self.on_demand_data_in_gb_usd,
+            "on_demand_data_out_gb_usd" => &mut self.on_demand_data_out_gb_usd,
+            "on_demand_efo_retrieval_gb_usd" => &mut self.on_demand_efo_retrieval_gb_usd,
+            "on_demand_extended_retention_gb_month_usd" => &mut self.on_demand_extended_retention_gb_month_usd,
+            "on_demand_long_term_retention_gb_month_usd" => &mut self.on_demand_long_term_retention_gb_month_usd,
+            "firehose_tier1_gb_usd" => &mut self.firehose_tier1_gb_usd,
+            "firehose_tier2_gb_usd" => &mut self.firehose_tier2_gb_usd,
+            "firehose_tier3_gb_usd" => &mut self.firehose_tier3_gb_usd,
+            _ => return Err(RateError::UnknownField { field: field.to_string() }),
+        };
+        // The field name as `named` spells it, for the error.
+        let name = Rates::us_east_1_nov_2026().named().iter().map(|(n, _)| *n).find(|n| *n == field).unwrap_or("rate");
+        if !value.is_finite() {
+            return Err(RateError::NotFinite { field: name });
+        }
+        if value < 0.0 {
+            return Err(RateError::Negative { field: name, value });
+        }
+        *slot = value;
+        Ok(())
     }
 
     /// Refuses NaN, infinite or negative rates and a missing "as of" date; reports the first bad field.
