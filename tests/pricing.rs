@@ -366,7 +366,7 @@ fn firehose_bill_hand_computed() {
     assert_eq!(bill.lines.len(), 1);
     let t1 = line(&bill, firehose::label::TIER1);
     assert_eq!(t1.quantity, 12531.280517578125);
-    assert_usd(t1.cost_usd, 363.407135009765625);
+    assert_usd(t1.cost_usd, 363.407_135_009_765_6);
     assert!(bill.notes.iter().any(|n| n.contains("3,072 bytes → 5,120 bytes")), "{:?}", bill.notes);
 }
 
