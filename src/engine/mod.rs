@@ -2,6 +2,7 @@
 //! caller says so (`advance_to`), so the same inputs always give the same outputs.
 
 pub mod firehose;
+pub mod pricing;
 pub mod snapshot;
 pub mod streams;
 pub mod time;
