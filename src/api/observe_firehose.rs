@@ -11,7 +11,13 @@ use serde_json::Value;
 
 use crate::api::firehose::render_description;
 use crate::engine::firehose::metrics::FirehoseMetricPoint;
-use crate::engine::firehose::{DeliveryStream, FirehoseEngine, FlushReason};
+use crate::engine::firehose::delivery::{Outcome, DATA_RETENTION_MS};
+use crate::engine::firehose::processing::InvocationLog;
+use crate::engine::firehose::destinations::Target;
+use crate::engine::firehose::s3::bucket_name;
+use crate::engine::firehose::targets::Targets;
+use crate::engine::firehose::transform::{BuiltinTransform, TransformFunction};
+use crate::engine::firehose::{DeliveryKind, DeliveryStream, FirehoseEngine, FlushReason};
 use crate::engine::time::EpochMillis;
 
 /// One delivery stream's buffer: what it holds now and when its interval flush falls due.
@@ -167,6 +173,217 @@ pub fn metrics(engine: &FirehoseEngine, stream: &str, seconds: usize) -> Vec<(u6
     let mut v: Vec<_> = s.metrics.points().rev().take(seconds).copied().collect();
     v.reverse();
     v
+}
+
+
+// ---- the Lambda stage, partitions, Glue tables, other destinations and retries ----
+
+/// A transform function as the functions panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionView {
+    pub arn: String,
+    pub name: String,
+    /// "script" for a learner's JavaScript, otherwise the built-in's short description.
+    pub kind: String,
+    /// The script's source (empty for a built-in).
+    pub source: String,
+}
+
+/// Every transform function, in ARN order.
+pub fn functions(engine: &FirehoseEngine) -> Vec<FunctionView> {
+    engine
+        .functions()
+        .map(|(arn, f)| match f {
+            TransformFunction::Script { name, source } => {
+                FunctionView { arn: arn.clone(), name: name.clone(), kind: "script".into(), source: source.clone() }
+            }
+            TransformFunction::Builtin { name, transform } => {
+                FunctionView { arn: arn.clone(), name: name.clone(), kind: builtin_summary(transform), source: String::new() }
+            }
+        })
+        .collect()
+}
+
+/// A built-in transform in a few words, with its parameters.
+pub fn builtin_summary(t: &BuiltinTransform) -> String {
+    match t {
+        BuiltinTransform::JsonToCsv { columns, delimiter } => {
+            format!("JSON to CSV (columns {}, delimiter {delimiter:?})", columns.join(", "))
+        }
+        BuiltinTransform::AppendNewline => "append a newline".into(),
+        BuiltinTransform::FilterByField { field, equals, keep_matching } => {
+            format!("{} records whose {field} = {equals}", if *keep_matching { "keep" } else { "drop" })
+        }
+    }
+}
+
+/// The engine's invocation log, newest first (at most `limit`), of one stream when `stream` is given.
+pub fn invocations(engine: &FirehoseEngine, stream: Option<&str>, limit: usize) -> Vec<InvocationLog> {
+    engine.invocation_log().rev().filter(|l| stream.is_none_or(|s| l.stream == s)).take(limit).cloned().collect()
+}
+
+/// Script invocations waiting for the page (the clock holds while there are any).
+pub fn waiting_invocations(engine: &FirehoseEngine) -> usize {
+    engine.waiting_invocations().count()
+}
+
+/// One active partition of a dynamically partitioned stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionView {
+    /// `name=value` pairs: the query's keys, then the Lambda's.
+    pub keys: Vec<(String, String)>,
+    pub bytes: u64,
+    pub records: u64,
+    pub oldest_arrival_ms: Option<EpochMillis>,
+}
+
+/// The active partitions of `stream` (each holds its own buffer), in key order.
+pub fn partitions(engine: &FirehoseEngine, stream: &str) -> Vec<PartitionView> {
+    let Some(s) = engine.delivery_stream(stream) else { return Vec::new() };
+    s.partitions
+        .values()
+        .map(|p| PartitionView {
+            keys: p
+                .query_keys
+                .iter()
+                .map(|(k, v)| (format!("partitionKeyFromQuery:{k}"), v.clone()))
+                .chain(p.lambda_keys.iter().map(|(k, v)| (format!("partitionKeyFromLambda:{k}"), v.clone())))
+                .collect(),
+            bytes: p.buffer.bytes(),
+            records: p.buffer.records,
+            oldest_arrival_ms: p.buffer.oldest_arrival_ms(),
+        })
+        .collect()
+}
+
+/// The simulated Glue catalog's tables: `database.table` and its `(column, type)` pairs.
+pub fn glue_tables(engine: &FirehoseEngine) -> Vec<(String, Vec<(String, String)>)> {
+    engine
+        .glue_tables()
+        .map(|(name, t)| (name.clone(), t.columns.iter().map(|c| (c.name.clone(), c.glue_type.to_type_string())).collect()))
+        .collect()
+}
+
+/// One delivery-log entry of any kind (S3 object, backup, error output, COPY, bulk, HTTP, Splunk, gave up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub kind: DeliveryKind,
+    /// False when the records were lost (24 hours of failed S3 attempts).
+    pub delivered: bool,
+    pub attempts: u32,
+    /// The bucket, or the destination's address.
+    pub bucket: String,
+    /// The object key, or the table, index or request id.
+    pub key: String,
+    pub records: u64,
+    pub at_ms: EpochMillis,
+}
+
+/// The newest `limit` deliveries of `stream` with their kind and outcome, newest first.
+pub fn delivery_log(engine: &FirehoseEngine, stream: &str, limit: usize) -> Vec<LogEntry> {
+    engine
+        .deliveries()
+        .rev()
+        .filter(|d| d.stream == stream)
+        .take(limit)
+        .map(|d| LogEntry {
+            kind: d.kind,
+            delivered: d.outcome == Outcome::Delivered,
+            attempts: d.attempts,
+            bucket: d.bucket.clone(),
+            key: d.key.clone(),
+            records: d.records,
+            at_ms: d.delivered_ms,
+        })
+        .collect()
+}
+
+/// Something waiting for a retry: an S3 object whose bucket is down, or a batch for another destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryView {
+    pub stream: String,
+    /// "S3 object <key>" or the destination's kind of batch.
+    pub what: String,
+    pub records: u64,
+    pub attempts: u32,
+    pub next_attempt_ms: EpochMillis,
+    /// When the records are given up (24 h after the oldest record for S3; the retry duration otherwise).
+    pub deadline_ms: EpochMillis,
+    pub last_error: String,
+}
+
+/// The retry queue of `stream`, oldest first.
+pub fn retries(engine: &FirehoseEngine, stream: &str) -> Vec<RetryView> {
+    let objects = engine.pending_objects().filter(|o| o.stream == stream).map(|o| RetryView {
+        stream: o.stream.clone(),
+        what: format!("S3 object s3://{}/{}", o.bucket, o.key),
+        records: o.records,
+        attempts: o.attempts,
+        next_attempt_ms: o.next_attempt_ms,
+        deadline_ms: o.oldest_arrival_ms.saturating_add(DATA_RETENTION_MS),
+        // Not AWS-verified text.
+        last_error: format!("The bucket {} is unavailable (outage switch).", o.bucket),
+    });
+    let batches = engine.pending_batches().filter(|b| b.stream == stream).map(|b| RetryView {
+        stream: b.stream.clone(),
+        what: match &b.s3_key {
+            Some(k) => format!("Redshift COPY of {k}"),
+            None => "batch for the destination".into(),
+        },
+        records: b.record_count,
+        attempts: b.attempts,
+        next_attempt_ms: b.next_attempt_ms,
+        deadline_ms: b.deadline_ms,
+        last_error: match (&b.last_error_code, &b.last_error_message) {
+            (Some(c), Some(m)) => format!("{c}: {m}"),
+            (Some(c), None) => c.clone(),
+            (None, Some(m)) => m.clone(),
+            (None, None) => String::new(),
+        },
+    });
+    objects.chain(batches).collect()
+}
+
+/// Whether the simulated bucket is up (the outage switch).
+pub fn bucket_available(engine: &FirehoseEngine, bucket: &str) -> bool {
+    engine.bucket_available(bucket)
+}
+
+/// Whether a destination address (JDBC URL, domain, URL, HEC endpoint) is up.
+pub fn target_available(engine: &FirehoseEngine, address: &str) -> bool {
+    !engine.targets.unavailable.contains(address)
+}
+
+/// The simulated destination systems (read-only).
+pub fn targets(engine: &FirehoseEngine) -> &Targets {
+    &engine.targets
+}
+
+
+/// Where a delivery stream writes: its bucket (the destination, the intermediate or the backup bucket),
+/// the destination's label, and the address an outage switch takes down (None for S3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestinationView {
+    pub bucket: String,
+    pub label: &'static str,
+    pub address: Option<String>,
+    /// Redshift: the table COPY loads; OpenSearch: the index name before rotation.
+    pub table_or_index: Option<String>,
+}
+
+/// What `stream` delivers to, if it exists.
+pub fn destination(engine: &FirehoseEngine, stream: &str) -> Option<DestinationView> {
+    let s = engine.delivery_stream(stream)?;
+    Some(DestinationView {
+        bucket: bucket_name(&s.destination.bucket_arn).unwrap_or_default().to_string(),
+        label: s.target.label(),
+        address: s.target.outage_key(),
+        table_or_index: match &s.target {
+            Target::Redshift(r) => Some(r.copy_command.data_table_name.clone()),
+            Target::OpenSearch(o) => Some(o.index_name.clone()),
+            _ => None,
+        },
+    })
 }
 
 #[cfg(test)]
