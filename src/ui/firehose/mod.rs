@@ -13,6 +13,7 @@ mod buffer;
 mod charts;
 mod deliveries;
 mod designer;
+mod designer_parts;
 mod lambda;
 mod list;
 mod s3;
