@@ -457,4 +457,78 @@ mod tests {
         assert_eq!(m.iter().map(|(_, p)| p.incoming_records).sum::<u64>(), 1);
         assert_eq!(m.iter().map(|(_, p)| p.delivery_to_s3_records).sum::<u64>(), 1);
     }
+
+    // The Lambda stage as the functions panel reads it: the function listed with its kind, and one
+    // invocation logged with its counts (FilterByField keeps one record of two, drops the other).
+    #[test]
+    fn functions_and_invocation_log() {
+        use crate::engine::firehose::transform::{BuiltinTransform, TransformFunction};
+        let mut svc = FirehoseService::new(FirehoseConfig::default(), START_MS);
+        let filter = BuiltinTransform::FilterByField { field: "k".into(), equals: "keep".into(), keep_matching: true };
+        let arn = svc.engine.put_function(TransformFunction::Builtin { name: "keeper".into(), transform: filter }).unwrap();
+        let f = functions(&svc.engine);
+        assert_eq!((f.len(), f[0].arn.as_str(), f[0].name.as_str()), (1, arn.as_str(), "keeper"));
+        assert_eq!(f[0].kind, "keep records whose k = keep");
+        ok(&mut svc, "CreateDeliveryStream", json!({"DeliveryStreamName": "t", "ExtendedS3DestinationConfiguration": {
+            "RoleARN": "arn:aws:iam::123456789012:role/f", "BucketARN": "arn:aws:s3:::lab",
+            "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0},
+            "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "Lambda", "Parameters": [
+                {"ParameterName": "LambdaArn", "ParameterValue": arn}, {"ParameterName": "BufferIntervalInSeconds", "ParameterValue": "0"}]}]}}}));
+        svc.engine.advance_by(svc.engine.config.transition_ms);
+        // {"k":"keep"} and {"k":"no"}, base64.
+        ok(&mut svc, "PutRecordBatch", json!({"DeliveryStreamName": "t", "Records": [{"Data": "eyJrIjoia2VlcCJ9"}, {"Data": "eyJrIjoibm8ifQ=="}]}));
+        svc.engine.advance_by(2_000);
+        let log = invocations(&svc.engine, Some("t"), 10);
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].records, log[0].ok, log[0].dropped, log[0].failed), (2, 1, 1, 0));
+        assert!(invocations(&svc.engine, Some("other"), 10).is_empty());
+        assert_eq!(waiting_invocations(&svc.engine), 0);
+    }
+
+    // FACTS.md §2 "Failure": while the bucket is down the object waits in the retry queue (5 s apart),
+    // with a deadline 24 h after its oldest record; when the bucket is back it is delivered.
+    #[test]
+    fn retry_queue_while_the_bucket_is_down() {
+        let mut svc = service_with_stream();
+        assert_eq!(destination(&svc.engine, "hose").map(|d| (d.bucket, d.label, d.address)), Some(("lab".into(), "Amazon S3", None)));
+        svc.engine.set_bucket_available("lab", false);
+        assert!(!bucket_available(&svc.engine, "lab"));
+        let t0 = svc.engine.now_ms();
+        ok(&mut svc, "PutRecord", json!({"DeliveryStreamName": "hose", "Record": {"Data": "aGVsbG8K"}}));
+        svc.engine.advance_by(61_000);
+        let r = retries(&svc.engine, "hose");
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].records, r[0].deadline_ms), (1, t0 + 24 * 3_600_000));
+        assert!(r[0].attempts >= 1 && r[0].what.starts_with("S3 object s3://lab/raw/"), "{r:?}");
+        assert!(retries(&svc.engine, "other").is_empty());
+        svc.engine.set_bucket_available("lab", true);
+        svc.engine.advance_by(5_000);
+        assert!(retries(&svc.engine, "hose").is_empty());
+        let log = delivery_log(&svc.engine, "hose", 10);
+        assert_eq!((log.len(), log[0].kind, log[0].delivered), (1, DeliveryKind::S3Object, true));
+    }
+
+    // Dynamic partitioning: one partition per distinct key, each with its own buffer.
+    #[test]
+    fn partitions_by_query_key() {
+        let mut svc = FirehoseService::new(FirehoseConfig::default(), START_MS);
+        ok(&mut svc, "CreateDeliveryStream", json!({"DeliveryStreamName": "p", "ExtendedS3DestinationConfiguration": {
+            "RoleARN": "arn:aws:iam::123456789012:role/f", "BucketARN": "arn:aws:s3:::lab",
+            "Prefix": "k=!{partitionKeyFromQuery:k}/", "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/",
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 600},
+            "DynamicPartitioningConfiguration": {"Enabled": true},
+            "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "MetadataExtraction", "Parameters": [
+                {"ParameterName": "MetadataExtractionQuery", "ParameterValue": "{k: .k}"},
+                {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]}}}));
+        svc.engine.advance_by(svc.engine.config.transition_ms);
+        // {"k":"a"}, {"k":"b"}, {"k":"a"}
+        ok(&mut svc, "PutRecordBatch", json!({"DeliveryStreamName": "p", "Records": [
+            {"Data": "eyJrIjoiYSJ9"}, {"Data": "eyJrIjoiYiJ9"}, {"Data": "eyJrIjoiYSJ9"}]}));
+        let p = partitions(&svc.engine, "p");
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p[0].keys, vec![("partitionKeyFromQuery:k".to_string(), "a".to_string())]);
+        assert_eq!((p[0].records, p[1].records), (2, 1));
+        assert_eq!(p[0].bytes, 18);
+        assert!(partitions(&svc.engine, "nope").is_empty());
+    }
 }
