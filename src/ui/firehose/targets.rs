@@ -33,11 +33,12 @@ fn kind_text(kind: DeliveryKind) -> &'static str {
 pub fn DestinationTab(stream: String) -> impl IntoView {
     let lab = use_lab();
     let stream = StoredValue::new(stream);
-    let dest = move || lab.read_sandbox(|sb| observe_firehose::destination(&sb.firehose.engine, &stream.get_value())).flatten();
+    // Redrawn only when the destination changes (not on every clock tick), so focus and open details stay.
+    let dest = Memo::new(move |_| lab.read_sandbox(|sb| observe_firehose::destination(&sb.firehose.engine, &stream.get_value())).flatten());
     view! {
         <section class="panel" aria-labelledby="fh-dest-heading">
             <h2 id="fh-dest-heading">"Destination & retries"</h2>
-            {move || dest().map(|d| view! {
+            {move || dest.get().map(|d| view! {
                 <p class="help">{format!("Destination: {}. Bucket: {}.", d.label, d.bucket)}
                     {d.address.clone().map(|a| view! { " Address: "<span class="mono">{a}</span>"." })}</p>
                 <OutageSwitches dest=d.clone() />
@@ -89,9 +90,24 @@ fn TargetContents(dest: DestinationView) -> impl IntoView {
     let address = StoredValue::new(address);
     let label = dest.label;
     let table_or_index = dest.table_or_index.clone();
-    (move || {
+    // What changes when the destination receives something: the view is redrawn only then (not on every
+    // clock tick), so an opened request stays open.
+    let received = Memo::new(move |_| {
         let a = address.get_value();
         lab.read_sandbox(|sb| {
+            let t = observe_firehose::targets(&sb.firehose.engine);
+            (
+                t.redshift.get(&a).map(|c| c.tables.values().map(|t| t.row_count + t.copies).sum::<u64>() + c.tables.len() as u64),
+                t.opensearch.get(&a).map(|d| d.indices.values().map(|i| i.doc_count).sum::<u64>() + d.indices.len() as u64),
+                t.http.get(&a).map(|h| h.requests.len() as u64 + h.record_count),
+                t.splunk.get(&a).map(|s| s.event_count),
+            )
+        })
+    });
+    (move || {
+        received.track();
+        let a = address.get_value();
+        lab.peek_sandbox(|sb| {
             let t = observe_firehose::targets(&sb.firehose.engine);
             if let Some(cluster) = t.redshift.get(&a) {
                 let tables: Vec<_> = cluster.tables.iter().map(|(name, table)| {
@@ -249,7 +265,7 @@ fn DeliveryLog(stream: String) -> impl IntoView {
 fn ErrorOutput(stream: String) -> impl IntoView {
     let lab = use_lab();
     let stream = StoredValue::new(stream);
-    move || {
+    let objects = Memo::new(move |_| {
         let objects: Vec<(String, String, Vec<crate::viz::firehose::ErrorLine>)> = lab
             .read_sandbox(|sb| {
                 let e = &sb.firehose.engine;
@@ -268,6 +284,10 @@ fn ErrorOutput(stream: String) -> impl IntoView {
                     .collect()
             })
             .unwrap_or_default();
+        objects
+    });
+    move || {
+        let objects = objects.get();
         (!objects.is_empty()).then(|| view! {
             <h3>"Error output"</h3>
             {objects.into_iter().map(|(kind, key, lines)| view! {
