@@ -146,13 +146,19 @@ fn TargetContents(dest: DestinationView) -> impl IntoView {
             }
             if let Some(rx) = t.http.get(&a) {
                 let requests: Vec<_> = rx.requests.iter().rev().take(NEWEST_SHOWN).map(|r| {
-                    let body = serde_json::from_str::<serde_json::Value>(&r.body).ok()
-                        .and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_else(|| r.body.clone());
+                    // The records' data decoded, beside the body exactly as Firehose sent it.
+                    let decoded: Vec<String> = serde_json::from_str::<serde_json::Value>(&r.body).ok()
+                        .and_then(|v| v.get("records").and_then(|x| x.as_array()).cloned()).unwrap_or_default()
+                        .iter().filter_map(|rec| rec.get("data").and_then(|d| d.as_str()))
+                        .map(crate::ui::format::decode_record_data).collect();
+                    let body = r.body.clone();
                     view! {
                         <details class="table-details" data-testid="http-request">
                             <summary>{format!("{} · {} records · request {}", utc_millis(r.received_ms), r.records, r.request_id)}</summary>
                             <dl class="explain">{r.headers.iter().map(|(k, v)| view! { <div><dt class="mono">{k.clone()}</dt><dd class="mono">{v.clone()}</dd></div> }).collect_view()}</dl>
-                            <pre class="mono pre-scroll" aria-label="Request body">{body}</pre>
+                            <pre class="mono pre-scroll" aria-label="Request body as sent">{body}</pre>
+                            <p class="help">"The records' data, decoded from base64:"</p>
+                            <ol class="run-log">{decoded.into_iter().map(|d| view! { <li class="run mono">{d}</li> }).collect_view()}</ol>
                         </details>
                     }
                 }).collect();
