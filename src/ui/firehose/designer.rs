@@ -10,6 +10,8 @@ use super::designer_parts::{
     Conversion, ConversionFields, DestKind, Destination, DestinationFields, Partitioning, PartitioningFields, Transform, TransformFields,
 };
 use super::{focus_later, stream_infos, use_firehose_ui};
+use crate::api::firehose::FirehoseService;
+use crate::api::kinesis::ApiReply;
 use crate::api::observe;
 use crate::engine::firehose::compress::CompressionFormat;
 use crate::engine::firehose::limits::{
@@ -237,6 +239,28 @@ pub fn Designer() -> impl IntoView {
         focus_later("fh-heading");
     };
 
+    // The request checked as AWS would check it, on a scratch Firehose of the same account (so nothing is
+    // created): partitioning, conversion and destination mistakes show while the learner types.
+    let dry_run = Memo::new(move |_| {
+        let body = request().ok()?;
+        let config = lab.peek_sandbox(|sb| sb.firehose.engine.config.clone())?;
+        let mut scratch = FirehoseService::new(config, lab.now_ms.get_untracked());
+        if dest.kind.get() == DestKind::S3 && conversion.enabled.get() {
+            let (db, table) = conversion.database_table();
+            let cols = conversion.glue_columns();
+            let pairs: Vec<(&str, &str)> = cols.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+            if let Err(e) = scratch.engine.put_glue_table(&db, &table, &pairs) {
+                return Some((e.kind.wire_name().to_string(), format!("Glue table: {}", e.message)));
+            }
+        }
+        match scratch.call_json("CreateDeliveryStream", &body) {
+            ApiReply::Json { status, body } if status != 200 => Some((
+                body.get("__type").and_then(Value::as_str).unwrap_or("Error").rsplit('#').next().unwrap_or("Error").to_string(),
+                body.get("message").and_then(Value::as_str).unwrap_or_default().to_string(),
+            )),
+            _ => None,
+        }
+    });
     let has_streams = move || !stream_infos(lab).is_empty();
     let request_text = move || match request() {
         Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default(),
@@ -321,6 +345,11 @@ pub fn Designer() -> impl IntoView {
                     <summary>"The CreateDeliveryStream request"</summary>
                     <pre class="request-json mono" data-testid="fh-request-json">{request_text}</pre>
                 </details>
+                {move || dry_run.get().map(|(kind, message)| view! {
+                    <div class="api-error" aria-live="polite" data-testid="fh-dry-run-error">
+                        "AWS would answer "<span class="api-error-type">{kind}</span>": "<span class="api-error-message">{message}</span>
+                    </div>
+                })}
                 <div class="row form-actions">
                     <button id="fh-create" type="submit" class="primary">"Create delivery stream"</button>
                     {move || has_streams().then(|| view! {
