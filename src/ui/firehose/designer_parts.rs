@@ -338,10 +338,9 @@ pub fn TransformFields(t: Transform) -> impl IntoView {
     let lab = use_lab();
     let functions = Memo::new(move |_| lab.read_sandbox(|sb| observe_firehose::functions(&sb.firehose.engine)).unwrap_or_default());
     view! {
-        <fieldset class="field">
-            <legend>"Transform records with"</legend>
+        <div class="field">
             <div class="field">
-                <label for="fh-transform">"Function"</label>
+                <label for="fh-transform">"Transform records with"</label>
                 <select id="fh-transform" prop:value=move || t.arn.get() on:change=move |ev| t.arn.set(event_target_value(&ev))>
                     <option value="">"none"</option>
                     {move || functions.get().into_iter().map(|f| view! { <option value=f.arn.clone()>{format!("{} ({})", f.name, f.kind)}</option> }).collect_view()}
@@ -371,7 +370,7 @@ pub fn TransformFields(t: Transform) -> impl IntoView {
                 <p class="help">"Firehose collects records into a batch for the function until the Lambda buffer size or interval is reached, "
                     "then invokes it; a failed invocation is retried, then its records go to processing-failed/."</p>
             })}
-        </fieldset>
+        </div>
     }
 }
 

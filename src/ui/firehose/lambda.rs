@@ -75,7 +75,7 @@ pub fn FunctionsPanel() -> impl IntoView {
                     view! { <p class="help" data-testid="no-functions">"No function yet."</p> }.into_any()
                 } else {
                     view! {
-                        <table data-testid="functions-table">
+                        <div class="scroll-x"><table data-testid="functions-table">
                             <caption class="visually-hidden">"Transform functions"</caption>
                             <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Lambda ARN"</th><th scope="col">"Actions"</th></tr></thead>
                             <tbody>
@@ -93,7 +93,7 @@ pub fn FunctionsPanel() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     }.into_any()
                 }
             }}
@@ -291,7 +291,7 @@ fn InvocationLogTable() -> impl IntoView {
                 return view! { <p class="help">"No invocation yet."</p> }.into_any();
             }
             view! {
-                <table data-testid="invocation-log">
+                <div class="scroll-x"><table data-testid="invocation-log">
                     <caption class="visually-hidden">"Lambda invocations, newest first"</caption>
                     <thead><tr>
                         <th scope="col">"Time (UTC)"</th><th scope="col">"Stream"</th><th scope="col">"Function"</th>
@@ -301,7 +301,7 @@ fn InvocationLogTable() -> impl IntoView {
                     <tbody>
                         {rows.into_iter().map(|l| view! {
                             <tr>
-                                <td class="mono">{utc_millis(l.at_ms)}</td>
+                                <td class="mono nowrap">{utc_millis(l.at_ms)}</td>
                                 <td>{l.stream.clone()}</td>
                                 <td>{l.function_name.clone()}</td>
                                 <td class="num">{l.attempt}</td>
@@ -313,7 +313,7 @@ fn InvocationLogTable() -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             }.into_any()
         }}
     }

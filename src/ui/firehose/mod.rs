@@ -132,7 +132,7 @@ impl Tab {
         match self {
             Tab::Buffer => "Buffer & send",
             Tab::Deliveries => "Deliveries",
-            Tab::Destination => "Destination & retries",
+            Tab::Destination => "Destination",
             Tab::Edit => "Edit destination",
             Tab::Charts => "Charts",
         }

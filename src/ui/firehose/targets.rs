@@ -221,11 +221,16 @@ fn PartitionTable(stream: String) -> impl IntoView {
             <h3>{format!("Active partitions ({} of at most 500)", rows.len())}</h3>
             <div class="scroll-x">
                 <table data-testid="partitions">
-                    <caption>"Each partition has its own buffer, flushed on its own size and interval"</caption>
+                    <caption>"Each partition (keys from the query, or from the Lambda) has its own buffer, flushed on its own size and interval"</caption>
                     <thead><tr><th scope="col">"Keys"</th><th scope="col" class="num">"Records"</th><th scope="col" class="num">"Bytes"</th><th scope="col" class="num">"Oldest record's age"</th></tr></thead>
                     <tbody>{rows.into_iter().map(|p| view! {
                         <tr data-testid="partition-row">
-                            <td class="mono">{p.keys.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")}</td>
+                            <td class="mono">{p.keys.iter().map(|(k, v)| {
+                                // "partitionKeyFromQuery:ticker" → "ticker", with "(Lambda)" for keys the function gave.
+                                let (source, name) = k.split_once(':').unwrap_or(("", k));
+                                let from = if source == "partitionKeyFromLambda" { " (Lambda)" } else { "" };
+                                format!("{name}={v}{from}")
+                            }).collect::<Vec<_>>().join(", ")}</td>
                             <td class="num">{grouped(p.records)}</td>
                             <td class="num">{bytes_text(p.bytes)}</td>
                             <td class="num">{p.oldest_arrival_ms.map(|o| seconds_text(now.saturating_sub(o))).unwrap_or_default()}</td>
