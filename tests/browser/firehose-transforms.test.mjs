@@ -233,3 +233,52 @@ test('(b) Kinesis data stream → Parquet → S3, and the partitions of a partit
     await browser.close();
   }
 });
+
+test('(c) HTTP endpoint destination: requests as Firehose sends them, an outage and its retry queue', async () => {
+  const browser = await launch({ origin: site.origin, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const { page, problems } = browser;
+  try {
+    await page.goto(site.url + '#/firehose');
+    await page.locator('#fh-create').waitFor({ timeout: 30_000 });
+    await page.locator('#fh-name').fill('to-http');
+    await page.locator('#fh-destination').selectOption('http');
+    assert.match(await text(page, 'fh-dest-ranges'), /size 1–64 MiB \(default 5\), interval 0–900 s \(default 300\)/);
+    await page.locator('#fh-interval').fill('60');
+    await page.locator('summary', { hasText: 'The CreateDeliveryStream request' }).click();
+    const request = JSON.parse(await text(page, 'fh-request-json'));
+    assert.equal(request.HttpEndpointDestinationConfiguration.EndpointConfiguration.Url, 'https://collector.example.com/ingest');
+    assert.equal(request.HttpEndpointDestinationConfiguration.BufferingHints.IntervalInSeconds, 60);
+    assert.equal(await page.getByTestId('fh-dry-run-error').count(), 0);
+    // A value out of the model's range is answered inline before anything is sent.
+    await page.locator('#fh-size').fill('65');
+    await page.getByTestId('fh-dry-run-error').waitFor();
+    assert.match(await text(page, 'fh-dry-run-error'), /ValidationException/);
+    await page.locator('#fh-size').fill('1');
+    await page.locator('#fh-create').click();
+    await page.getByTestId('fh-summary').waitFor();
+
+    await page.locator('#fh-count').fill('3');
+    await page.locator('#fh-send').click();
+    await page.locator('#clock-ff-1h').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="ff-progress"]'), null, { timeout: 60_000 });
+    await page.locator('#fh-tab-destination').click();
+    await page.getByTestId('http-request').first().locator('summary').click();
+    const req = await page.getByTestId('http-request').first().innerText();
+    assert.match(req, /3 records/);
+    assert.match(req, /X-Amz-Firehose-Request-Id/i);
+    assert.match(req, /"seq":1/);
+
+    // The endpoint goes down: the next batch waits in the retry queue with its error and time left.
+    await page.locator('#fh-outage-target').check();
+    await page.locator('#fh-tab-buffer').click();
+    await page.locator('#fh-send').click();
+    for (let i = 0; i < 65; i++) await page.locator('#clock-step').click();
+    await page.locator('#fh-tab-destination').click();
+    await page.getByTestId('retry-queue').waitFor();
+    assert.match(await page.getByTestId('retry-queue').innerText(), /batch for the destination/);
+    await screenshot(page, 'firehose-http-outage-1280.png');
+    assertNoProblems(problems);
+  } finally {
+    await browser.close();
+  }
+});
