@@ -194,7 +194,7 @@ fn RetryQueue(stream: String) -> impl IntoView {
                                 <th scope="col">"Last error"</th><th scope="col" class="num">"Next try in"</th><th scope="col" class="num">"Time left"</th></tr></thead>
                             <tbody>{rows.into_iter().map(|r| view! {
                                 <tr>
-                                    <td class="mono">{r.what}</td>
+                                    <td class="where-col">{r.what}</td>
                                     <td class="num">{grouped(r.records)}</td>
                                     <td class="num">{r.attempts}</td>
                                     <td>{r.last_error}</td>
@@ -262,7 +262,7 @@ fn DeliveryLog(stream: String) -> impl IntoView {
                             <td>{if d.delivered { view! { <span class="badge ok">"✓ delivered"</span> }.into_any() } else { view! { <span class="badge bad">"✗ lost"</span> }.into_any() }}</td>
                             <td class="num">{grouped(d.records)}</td>
                             <td class="num">{d.attempts}</td>
-                            <td class="mono">{format!("{} {}", d.bucket, d.key)}</td>
+                            <td class="mono where-col">{format!("{} {}", d.bucket, d.key)}</td>
                         </tr>
                     }).collect_view()}</tbody>
                 </table>
