@@ -275,7 +275,7 @@ test('(c) HTTP endpoint destination: requests as Firehose sends them, an outage 
     for (let i = 0; i < 65; i++) await page.locator('#clock-step').click();
     await page.locator('#fh-tab-destination').click();
     await page.getByTestId('retry-queue').waitFor();
-    assert.match(await page.getByTestId('retry-queue').innerText(), /batch of \d+ records for the destination/);
+    assert.match(await page.getByTestId('retry-queue').innerText(), /batch for the destination/);
     await screenshot(page, 'firehose-http-outage-1280.png');
     assertNoProblems(problems);
   } finally {
