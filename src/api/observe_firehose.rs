@@ -11,7 +11,13 @@ use serde_json::Value;
 
 use crate::api::firehose::render_description;
 use crate::engine::firehose::metrics::FirehoseMetricPoint;
-use crate::engine::firehose::{DeliveryStream, FirehoseEngine, FlushReason};
+use crate::engine::firehose::delivery::{Outcome, DATA_RETENTION_MS};
+use crate::engine::firehose::processing::InvocationLog;
+use crate::engine::firehose::destinations::Target;
+use crate::engine::firehose::s3::bucket_name;
+use crate::engine::firehose::targets::Targets;
+use crate::engine::firehose::transform::{BuiltinTransform, TransformFunction};
+use crate::engine::firehose::{DeliveryKind, DeliveryStream, FirehoseEngine, FlushReason};
 use crate::engine::time::EpochMillis;
 
 /// One delivery stream's buffer: what it holds now and when its interval flush falls due.
@@ -169,6 +175,217 @@ pub fn metrics(engine: &FirehoseEngine, stream: &str, seconds: usize) -> Vec<(u6
     v
 }
 
+
+// ---- the Lambda stage, partitions, Glue tables, other destinations and retries ----
+
+/// A transform function as the functions panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionView {
+    pub arn: String,
+    pub name: String,
+    /// "script" for a learner's JavaScript, otherwise the built-in's short description.
+    pub kind: String,
+    /// The script's source (empty for a built-in).
+    pub source: String,
+}
+
+/// Every transform function, in ARN order.
+pub fn functions(engine: &FirehoseEngine) -> Vec<FunctionView> {
+    engine
+        .functions()
+        .map(|(arn, f)| match f {
+            TransformFunction::Script { name, source } => {
+                FunctionView { arn: arn.clone(), name: name.clone(), kind: "script".into(), source: source.clone() }
+            }
+            TransformFunction::Builtin { name, transform } => {
+                FunctionView { arn: arn.clone(), name: name.clone(), kind: builtin_summary(transform), source: String::new() }
+            }
+        })
+        .collect()
+}
+
+/// A built-in transform in a few words, with its parameters.
+pub fn builtin_summary(t: &BuiltinTransform) -> String {
+    match t {
+        BuiltinTransform::JsonToCsv { columns, delimiter } => {
+            format!("JSON to CSV (columns {}, delimiter {delimiter:?})", columns.join(", "))
+        }
+        BuiltinTransform::AppendNewline => "append a newline".into(),
+        BuiltinTransform::FilterByField { field, equals, keep_matching } => {
+            format!("{} records whose {field} = {equals}", if *keep_matching { "keep" } else { "drop" })
+        }
+    }
+}
+
+/// The engine's invocation log, newest first (at most `limit`), of one stream when `stream` is given.
+pub fn invocations(engine: &FirehoseEngine, stream: Option<&str>, limit: usize) -> Vec<InvocationLog> {
+    engine.invocation_log().rev().filter(|l| stream.is_none_or(|s| l.stream == s)).take(limit).cloned().collect()
+}
+
+/// Script invocations waiting for the page (the clock holds while there are any).
+pub fn waiting_invocations(engine: &FirehoseEngine) -> usize {
+    engine.waiting_invocations().count()
+}
+
+/// One active partition of a dynamically partitioned stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionView {
+    /// `name=value` pairs: the query's keys, then the Lambda's.
+    pub keys: Vec<(String, String)>,
+    pub bytes: u64,
+    pub records: u64,
+    pub oldest_arrival_ms: Option<EpochMillis>,
+}
+
+/// The active partitions of `stream` (each holds its own buffer), in key order.
+pub fn partitions(engine: &FirehoseEngine, stream: &str) -> Vec<PartitionView> {
+    let Some(s) = engine.delivery_stream(stream) else { return Vec::new() };
+    s.partitions
+        .values()
+        .map(|p| PartitionView {
+            keys: p
+                .query_keys
+                .iter()
+                .map(|(k, v)| (format!("partitionKeyFromQuery:{k}"), v.clone()))
+                .chain(p.lambda_keys.iter().map(|(k, v)| (format!("partitionKeyFromLambda:{k}"), v.clone())))
+                .collect(),
+            bytes: p.buffer.bytes(),
+            records: p.buffer.records,
+            oldest_arrival_ms: p.buffer.oldest_arrival_ms(),
+        })
+        .collect()
+}
+
+/// The simulated Glue catalog's tables: `database.table` and its `(column, type)` pairs.
+pub fn glue_tables(engine: &FirehoseEngine) -> Vec<(String, Vec<(String, String)>)> {
+    engine
+        .glue_tables()
+        .map(|(name, t)| (name.clone(), t.columns.iter().map(|c| (c.name.clone(), c.glue_type.to_type_string())).collect()))
+        .collect()
+}
+
+/// One delivery-log entry of any kind (S3 object, backup, error output, COPY, bulk, HTTP, Splunk, gave up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub kind: DeliveryKind,
+    /// False when the records were lost (24 hours of failed S3 attempts).
+    pub delivered: bool,
+    pub attempts: u32,
+    /// The bucket, or the destination's address.
+    pub bucket: String,
+    /// The object key, or the table, index or request id.
+    pub key: String,
+    pub records: u64,
+    pub at_ms: EpochMillis,
+}
+
+/// The newest `limit` deliveries of `stream` with their kind and outcome, newest first.
+pub fn delivery_log(engine: &FirehoseEngine, stream: &str, limit: usize) -> Vec<LogEntry> {
+    engine
+        .deliveries()
+        .rev()
+        .filter(|d| d.stream == stream)
+        .take(limit)
+        .map(|d| LogEntry {
+            kind: d.kind,
+            delivered: d.outcome == Outcome::Delivered,
+            attempts: d.attempts,
+            bucket: d.bucket.clone(),
+            key: d.key.clone(),
+            records: d.records,
+            at_ms: d.delivered_ms,
+        })
+        .collect()
+}
+
+/// Something waiting for a retry: an S3 object whose bucket is down, or a batch for another destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryView {
+    pub stream: String,
+    /// "S3 object <key>" or the destination's kind of batch.
+    pub what: String,
+    pub records: u64,
+    pub attempts: u32,
+    pub next_attempt_ms: EpochMillis,
+    /// When the records are given up (24 h after the oldest record for S3; the retry duration otherwise).
+    pub deadline_ms: EpochMillis,
+    pub last_error: String,
+}
+
+/// The retry queue of `stream`, oldest first.
+pub fn retries(engine: &FirehoseEngine, stream: &str) -> Vec<RetryView> {
+    let objects = engine.pending_objects().filter(|o| o.stream == stream).map(|o| RetryView {
+        stream: o.stream.clone(),
+        what: format!("S3 object s3://{}/{}", o.bucket, o.key),
+        records: o.records,
+        attempts: o.attempts,
+        next_attempt_ms: o.next_attempt_ms,
+        deadline_ms: o.oldest_arrival_ms.saturating_add(DATA_RETENTION_MS),
+        // Not AWS-verified text.
+        last_error: format!("The bucket {} is unavailable (outage switch).", o.bucket),
+    });
+    let batches = engine.pending_batches().filter(|b| b.stream == stream).map(|b| RetryView {
+        stream: b.stream.clone(),
+        what: match &b.s3_key {
+            Some(k) => format!("Redshift COPY of {k}"),
+            None => "batch for the destination".into(),
+        },
+        records: b.record_count,
+        attempts: b.attempts,
+        next_attempt_ms: b.next_attempt_ms,
+        deadline_ms: b.deadline_ms,
+        last_error: match (&b.last_error_code, &b.last_error_message) {
+            (Some(c), Some(m)) => format!("{c}: {m}"),
+            (Some(c), None) => c.clone(),
+            (None, Some(m)) => m.clone(),
+            (None, None) => String::new(),
+        },
+    });
+    objects.chain(batches).collect()
+}
+
+/// Whether the simulated bucket is up (the outage switch).
+pub fn bucket_available(engine: &FirehoseEngine, bucket: &str) -> bool {
+    engine.bucket_available(bucket)
+}
+
+/// Whether a destination address (JDBC URL, domain, URL, HEC endpoint) is up.
+pub fn target_available(engine: &FirehoseEngine, address: &str) -> bool {
+    !engine.targets.unavailable.contains(address)
+}
+
+/// The simulated destination systems (read-only).
+pub fn targets(engine: &FirehoseEngine) -> &Targets {
+    &engine.targets
+}
+
+
+/// Where a delivery stream writes: its bucket (the destination, the intermediate or the backup bucket),
+/// the destination's label, and the address an outage switch takes down (None for S3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestinationView {
+    pub bucket: String,
+    pub label: &'static str,
+    pub address: Option<String>,
+    /// Redshift: the table COPY loads; OpenSearch: the index name before rotation.
+    pub table_or_index: Option<String>,
+}
+
+/// What `stream` delivers to, if it exists.
+pub fn destination(engine: &FirehoseEngine, stream: &str) -> Option<DestinationView> {
+    let s = engine.delivery_stream(stream)?;
+    Some(DestinationView {
+        bucket: bucket_name(&s.destination.bucket_arn).unwrap_or_default().to_string(),
+        label: s.target.label(),
+        address: s.target.outage_key(),
+        table_or_index: match &s.target {
+            Target::Redshift(r) => Some(r.copy_command.data_table_name.clone()),
+            Target::OpenSearch(o) => Some(o.index_name.clone()),
+            _ => None,
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -239,5 +456,79 @@ mod tests {
         let m = metrics(&svc.engine, "hose", 3_600);
         assert_eq!(m.iter().map(|(_, p)| p.incoming_records).sum::<u64>(), 1);
         assert_eq!(m.iter().map(|(_, p)| p.delivery_to_s3_records).sum::<u64>(), 1);
+    }
+
+    // The Lambda stage as the functions panel reads it: the function listed with its kind, and one
+    // invocation logged with its counts (FilterByField keeps one record of two, drops the other).
+    #[test]
+    fn functions_and_invocation_log() {
+        use crate::engine::firehose::transform::{BuiltinTransform, TransformFunction};
+        let mut svc = FirehoseService::new(FirehoseConfig::default(), START_MS);
+        let filter = BuiltinTransform::FilterByField { field: "k".into(), equals: "keep".into(), keep_matching: true };
+        let arn = svc.engine.put_function(TransformFunction::Builtin { name: "keeper".into(), transform: filter }).unwrap();
+        let f = functions(&svc.engine);
+        assert_eq!((f.len(), f[0].arn.as_str(), f[0].name.as_str()), (1, arn.as_str(), "keeper"));
+        assert_eq!(f[0].kind, "keep records whose k = keep");
+        ok(&mut svc, "CreateDeliveryStream", json!({"DeliveryStreamName": "t", "ExtendedS3DestinationConfiguration": {
+            "RoleARN": "arn:aws:iam::123456789012:role/f", "BucketARN": "arn:aws:s3:::lab",
+            "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0},
+            "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "Lambda", "Parameters": [
+                {"ParameterName": "LambdaArn", "ParameterValue": arn}, {"ParameterName": "BufferIntervalInSeconds", "ParameterValue": "0"}]}]}}}));
+        svc.engine.advance_by(svc.engine.config.transition_ms);
+        // {"k":"keep"} and {"k":"no"}, base64.
+        ok(&mut svc, "PutRecordBatch", json!({"DeliveryStreamName": "t", "Records": [{"Data": "eyJrIjoia2VlcCJ9"}, {"Data": "eyJrIjoibm8ifQ=="}]}));
+        svc.engine.advance_by(2_000);
+        let log = invocations(&svc.engine, Some("t"), 10);
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].records, log[0].ok, log[0].dropped, log[0].failed), (2, 1, 1, 0));
+        assert!(invocations(&svc.engine, Some("other"), 10).is_empty());
+        assert_eq!(waiting_invocations(&svc.engine), 0);
+    }
+
+    // FACTS.md §2 "Failure": while the bucket is down the object waits in the retry queue (5 s apart),
+    // with a deadline 24 h after its oldest record; when the bucket is back it is delivered.
+    #[test]
+    fn retry_queue_while_the_bucket_is_down() {
+        let mut svc = service_with_stream();
+        assert_eq!(destination(&svc.engine, "hose").map(|d| (d.bucket, d.label, d.address)), Some(("lab".into(), "Amazon S3", None)));
+        svc.engine.set_bucket_available("lab", false);
+        assert!(!bucket_available(&svc.engine, "lab"));
+        let t0 = svc.engine.now_ms();
+        ok(&mut svc, "PutRecord", json!({"DeliveryStreamName": "hose", "Record": {"Data": "aGVsbG8K"}}));
+        svc.engine.advance_by(61_000);
+        let r = retries(&svc.engine, "hose");
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].records, r[0].deadline_ms), (1, t0 + 24 * 3_600_000));
+        assert!(r[0].attempts >= 1 && r[0].what.starts_with("S3 object s3://lab/raw/"), "{r:?}");
+        assert!(retries(&svc.engine, "other").is_empty());
+        svc.engine.set_bucket_available("lab", true);
+        svc.engine.advance_by(5_000);
+        assert!(retries(&svc.engine, "hose").is_empty());
+        let log = delivery_log(&svc.engine, "hose", 10);
+        assert_eq!((log.len(), log[0].kind, log[0].delivered), (1, DeliveryKind::S3Object, true));
+    }
+
+    // Dynamic partitioning: one partition per distinct key, each with its own buffer.
+    #[test]
+    fn partitions_by_query_key() {
+        let mut svc = FirehoseService::new(FirehoseConfig::default(), START_MS);
+        ok(&mut svc, "CreateDeliveryStream", json!({"DeliveryStreamName": "p", "ExtendedS3DestinationConfiguration": {
+            "RoleARN": "arn:aws:iam::123456789012:role/f", "BucketARN": "arn:aws:s3:::lab",
+            "Prefix": "k=!{partitionKeyFromQuery:k}/", "ErrorOutputPrefix": "errors/!{firehose:error-output-type}/",
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 600},
+            "DynamicPartitioningConfiguration": {"Enabled": true},
+            "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "MetadataExtraction", "Parameters": [
+                {"ParameterName": "MetadataExtractionQuery", "ParameterValue": "{k: .k}"},
+                {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"}]}]}}}));
+        svc.engine.advance_by(svc.engine.config.transition_ms);
+        // {"k":"a"}, {"k":"b"}, {"k":"a"}
+        ok(&mut svc, "PutRecordBatch", json!({"DeliveryStreamName": "p", "Records": [
+            {"Data": "eyJrIjoiYSJ9"}, {"Data": "eyJrIjoiYiJ9"}, {"Data": "eyJrIjoiYSJ9"}]}));
+        let p = partitions(&svc.engine, "p");
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p[0].keys, vec![("partitionKeyFromQuery:k".to_string(), "a".to_string())]);
+        assert_eq!((p[0].records, p[1].records), (2, 1));
+        assert_eq!(p[0].bytes, 18);
+        assert!(partitions(&svc.engine, "nope").is_empty());
     }
 }

@@ -34,6 +34,24 @@ thread_local! {
     /// Invocation ids started in this page (an answer is given once per id).
     static STARTED: RefCell<BTreeSet<u64>> = const { RefCell::new(BTreeSet::new()) };
     static RUNS: RefCell<VecDeque<ScriptRun>> = const { RefCell::new(VecDeque::new()) };
+    /// Time limits the learner chose per function name (the page runs scripts, so the page keeps them).
+    static TIME_LIMITS_MS: RefCell<std::collections::BTreeMap<String, u64>> = const { RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// The shortest and longest time limit the page lets a learner choose: long enough for a worker to
+/// start, and at most Lambda's own maximum invocation time (transform::LAMBDA_MAX_INVOCATION_MS).
+pub const MIN_TIME_LIMIT_MS: u64 = 100;
+pub const MAX_TIME_LIMIT_MS: u64 = crate::engine::firehose::transform::LAMBDA_MAX_INVOCATION_MS;
+
+/// Sets the time limit of a script function's next runs (clamped to the range above).
+pub fn set_time_limit(function_name: &str, ms: u64) {
+    let ms = ms.clamp(MIN_TIME_LIMIT_MS, MAX_TIME_LIMIT_MS);
+    TIME_LIMITS_MS.with(|t| t.borrow_mut().insert(function_name.to_string(), ms));
+}
+
+/// The time limit a function's runs get (the engine's default unless the learner chose one).
+pub fn time_limit_ms(function_name: &str, default_ms: u64) -> u64 {
+    TIME_LIMITS_MS.with(|t| t.borrow().get(function_name).copied()).unwrap_or(default_ms)
 }
 
 /// The newest runs first.
@@ -68,7 +86,7 @@ pub fn install(lab: Lab) {
 }
 
 async fn run(lab: Lab, w: WaitingInvocation) {
-    let timeout_ms = u32::try_from(w.timeout_ms).unwrap_or(u32::MAX);
+    let timeout_ms = u32::try_from(time_limit_ms(&w.function_name, w.timeout_ms)).unwrap_or(u32::MAX);
     let result = invoke_named(&w.source, &w.event_json(), timeout_ms, &w.function_name).await;
     let (answer, outcome, logs, wall_ms) = match result {
         Ok(out) => (Ok(out.response_json.into_bytes()), "ok".to_string(), out.logs, out.wall_ms),

@@ -349,6 +349,47 @@ pub fn sample_records(first_seq: u64, count: usize) -> Vec<String> {
         .collect()
 }
 
+
+// ---- error output records ----
+
+/// One line of an error-output object, as the error browser shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorLine {
+    /// `errorCode` and `errorMessage` of the line (empty when absent).
+    pub code: String,
+    pub message: String,
+    /// `rawData` decoded from base64 (lossy UTF-8), or the line itself when it has no rawData.
+    pub raw: String,
+    /// The line as written, for learners who want the exact JSON.
+    pub line: String,
+}
+
+/// Reads the JSON lines of an error-output object (processing-failed, format-conversion-failed,
+/// a destination's failed records …): each line's error code and message, and its rawData decoded.
+pub fn error_lines(text: &str) -> Vec<ErrorLine> {
+    use base64::Engine as _;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let v: Option<serde_json::Value> = serde_json::from_str(line).ok();
+            let field = |name: &str| v.as_ref().and_then(|v| v.get(name)).and_then(|x| x.as_str()).unwrap_or_default().to_string();
+            let raw = v
+                .as_ref()
+                .and_then(|v| v.get("rawData"))
+                .and_then(|x| x.as_str())
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_else(|| line.to_string());
+            ErrorLine { code: field("errorCode"), message: field("errorMessage"), raw, line: line.to_string() }
+        })
+        .collect()
+}
+
+/// The error-output type a key lies under (`processing-failed` …), if any.
+pub fn error_output_type(key: &str) -> Option<&'static str> {
+    key.split('/').find_map(|part| ERROR_OUTPUT_TYPES.iter().find(|t| **t == part).copied())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,5 +482,18 @@ mod tests {
         for r in &a {
             assert!(serde_json::from_str::<serde_json::Value>(r).is_ok(), "{r}");
         }
+    }
+
+    // The error-output record format (FACTS.md §2, processing-failed): rawData is the original record,
+    // base64; the browser shows it decoded, and a line that is not JSON as it is.
+    #[test]
+    fn error_lines_decode_raw_data() {
+        let text = "{\"rawData\":\"aGVsbG8=\",\"errorCode\":\"Lambda.FunctionError\",\"errorMessage\":\"boom\"}\n\nnot json\n";
+        let lines = error_lines(text);
+        assert_eq!(lines.len(), 2);
+        assert_eq!((lines[0].code.as_str(), lines[0].message.as_str(), lines[0].raw.as_str()), ("Lambda.FunctionError", "boom", "hello"));
+        assert_eq!((lines[1].code.as_str(), lines[1].raw.as_str()), ("", "not json"));
+        assert_eq!(error_output_type("errors/processing-failed/2026/x"), Some("processing-failed"));
+        assert_eq!(error_output_type("raw/2026/x"), None);
     }
 }

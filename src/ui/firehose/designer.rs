@@ -6,7 +6,12 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 
+use super::designer_parts::{
+    Conversion, ConversionFields, DestKind, Destination, DestinationFields, Partitioning, PartitioningFields, Transform, TransformFields,
+};
 use super::{focus_later, stream_infos, use_firehose_ui};
+use crate::api::firehose::FirehoseService;
+use crate::api::kinesis::ApiReply;
 use crate::api::observe;
 use crate::engine::firehose::compress::CompressionFormat;
 use crate::engine::firehose::limits::{
@@ -128,6 +133,17 @@ pub fn Designer() -> impl IntoView {
     let compression = RwSignal::new(CompressionFormat::Uncompressed);
     let delimiter = RwSignal::new(true);
     let error = RwSignal::new(None::<ApiFailure>);
+    let account = lab.peek_sandbox(|sb| sb.firehose.engine.config.account_id.clone()).unwrap_or_default();
+    let dest = Destination::new(&account);
+    let transform = Transform::new();
+    let partitioning = Partitioning::new();
+    let conversion = Conversion::new();
+    // Conversion writes Parquet, compressed inside: the object itself must be UNCOMPRESSED.
+    Effect::new(move |_| {
+        if conversion.enabled.get() && compression.get_untracked() != CompressionFormat::Uncompressed {
+            compression.set(CompressionFormat::Uncompressed);
+        }
+    });
 
     let data_streams = Memo::new(move |_| {
         lab.read_sandbox(|sb| observe::streams(&sb.service.engine).into_iter().map(|s| (s.name, s.arn)).collect::<Vec<_>>())
@@ -142,25 +158,39 @@ pub fn Designer() -> impl IntoView {
     });
 
     let request = move || -> Result<Value, ApiFailure> {
-        let mut dest = Map::new();
-        dest.insert("RoleARN".into(), json!(role_arn(lab)));
-        dest.insert("BucketARN".into(), json!(format!("arn:aws:s3:::{}", bucket.get())));
+        let kind = dest.kind.get();
+        let mut s3 = Map::new();
+        s3.insert("RoleARN".into(), json!(role_arn(lab)));
+        s3.insert("BucketARN".into(), json!(format!("arn:aws:s3:::{}", bucket.get())));
         if !prefix.get().is_empty() {
-            dest.insert("Prefix".into(), json!(prefix.get()));
+            s3.insert("Prefix".into(), json!(prefix.get()));
         }
         if !error_prefix.get().is_empty() {
-            dest.insert("ErrorOutputPrefix".into(), json!(error_prefix.get()));
+            s3.insert("ErrorOutputPrefix".into(), json!(error_prefix.get()));
         }
-        dest.insert(
-            "BufferingHints".into(),
-            json!({
-                "SizeInMBs": whole_number(&size.get(), "Buffer size")?,
-                "IntervalInSeconds": whole_number(&interval.get(), "Buffer interval")?,
-            }),
-        );
-        dest.insert("CompressionFormat".into(), json!(compression.get().wire_name()));
-        if delimiter.get() {
-            dest.insert("ProcessingConfiguration".into(), delimiter_processing());
+        s3.insert("CompressionFormat".into(), json!(compression.get().wire_name()));
+        let hints = json!({
+            "SizeInMBs": whole_number(&size.get(), "Buffer size")?,
+            "IntervalInSeconds": whole_number(&interval.get(), "Buffer interval")?,
+        });
+        let s3_only = kind == DestKind::S3;
+        let mut processors: Vec<Value> = Vec::new();
+        if s3_only {
+            processors.extend(partitioning.processors());
+        }
+        processors.extend(transform.processor());
+        if delimiter.get() && matches!(kind, DestKind::S3 | DestKind::Redshift) {
+            processors.push(json!({ "Type": "AppendDelimiterToRecord" }));
+        }
+        let processing = (!processors.is_empty()).then(|| json!({ "Enabled": true, "Processors": processors }));
+        let (member, mut config) = dest.config(s3, hints, processing)?;
+        if s3_only {
+            if partitioning.enabled.get() {
+                config["DynamicPartitioningConfiguration"] = json!({ "Enabled": true });
+            }
+            if let Some(c) = conversion.config(&role_arn(lab)) {
+                config["DataFormatConversionConfiguration"] = c;
+            }
         }
         let mut req = Map::new();
         req.insert("DeliveryStreamName".into(), json!(name.get()));
@@ -172,7 +202,7 @@ pub fn Designer() -> impl IntoView {
         } else {
             req.insert("DeliveryStreamType".into(), json!("DirectPut"));
         }
-        req.insert("ExtendedS3DestinationConfiguration".into(), Value::Object(dest));
+        req.insert(member, config);
         Ok(Value::Object(req))
     };
 
@@ -184,6 +214,15 @@ pub fn Designer() -> impl IntoView {
             Err(e) => return error.set(Some(e)),
         };
         let stream_name = name.get_untracked();
+        // Format conversion reads its schema from the Glue catalog: define the table first.
+        if dest.kind.get_untracked() == DestKind::S3 && conversion.enabled.get_untracked() {
+            let (db, table) = conversion.database_table();
+            let cols = conversion.glue_columns();
+            let pairs: Vec<(&str, &str)> = cols.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+            if let Some(Err(e)) = lab.with_sandbox(|sb| sb.firehose.engine.put_glue_table(&db, &table, &pairs)) {
+                return error.set(Some(ApiFailure { status: 400, error_type: e.kind.wire_name().to_string(), message: format!("Glue table: {}", e.message) }));
+            }
+        }
         if let Err(e) = lab.call_firehose("CreateDeliveryStream", body) {
             return error.set(Some(e));
         }
@@ -200,6 +239,28 @@ pub fn Designer() -> impl IntoView {
         focus_later("fh-heading");
     };
 
+    // The request checked as AWS would check it, on a scratch Firehose of the same account (so nothing is
+    // created): partitioning, conversion and destination mistakes show while the learner types.
+    let dry_run = Memo::new(move |_| {
+        let body = request().ok()?;
+        let config = lab.peek_sandbox(|sb| sb.firehose.engine.config.clone())?;
+        let mut scratch = FirehoseService::new(config, lab.now_ms.get_untracked());
+        if dest.kind.get() == DestKind::S3 && conversion.enabled.get() {
+            let (db, table) = conversion.database_table();
+            let cols = conversion.glue_columns();
+            let pairs: Vec<(&str, &str)> = cols.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+            if let Err(e) = scratch.engine.put_glue_table(&db, &table, &pairs) {
+                return Some((e.kind.wire_name().to_string(), format!("Glue table: {}", e.message)));
+            }
+        }
+        match scratch.call_json("CreateDeliveryStream", &body) {
+            ApiReply::Json { status, body } if status != 200 => Some((
+                body.get("__type").and_then(Value::as_str).unwrap_or("Error").rsplit('#').next().unwrap_or("Error").to_string(),
+                body.get("message").and_then(Value::as_str).unwrap_or_default().to_string(),
+            )),
+            _ => None,
+        }
+    });
     let has_streams = move || !stream_infos(lab).is_empty();
     let request_text = move || match request() {
         Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default(),
@@ -243,8 +304,9 @@ pub fn Designer() -> impl IntoView {
                         }.into_any()
                     }
                 })}
+                <DestinationFields dest=dest size=size interval=interval />
                 <div class="field">
-                    <label for="fh-bucket">"Destination S3 bucket"</label>
+                    <label for="fh-bucket">{move || if dest.kind.get() == DestKind::S3 { "Destination S3 bucket" } else { "S3 bucket (intermediate or backup)" }}</label>
                     <input id="fh-bucket" type="text" autocomplete="off" spellcheck="false"
                         prop:value=bucket on:input=move |ev| bucket.set(event_target_value(&ev)) />
                 </div>
@@ -260,10 +322,21 @@ pub fn Designer() -> impl IntoView {
                             aria-describedby="fh-key-preview" prop:value=error_prefix on:input=move |ev| error_prefix.set(event_target_value(&ev)) />
                     </div>
                 </div>
-                <PrefixPreview prefix=prefix error_prefix=error_prefix stream=name version=1u64 compression=compression id="fh-key-preview" />
+                {move || (!partitioning.enabled.get()).then(|| view! {
+                    <PrefixPreview prefix=prefix error_prefix=error_prefix stream=name version=1u64 compression=compression id="fh-key-preview" />
+                })}
+                {move || (dest.kind.get() == DestKind::S3).then(|| view! {
+                    <PartitioningFields p=partitioning prefix=prefix error_prefix=error_prefix />
+                    <ConversionFields c=conversion size=size />
+                })}
+                <TransformFields t=transform />
                 <BufferingFields size=size interval=interval id_prefix="fh" />
                 <div class="row">
-                    <CompressionField format=compression id="fh-compression" />
+                    {move || if conversion.enabled.get() && dest.kind.get() == DestKind::S3 {
+                        view! { <p class="help" data-testid="fh-compression-forced">"Compression: UNCOMPRESSED (required by format conversion)."</p> }.into_any()
+                    } else {
+                        view! { <CompressionField format=compression id="fh-compression" /> }.into_any()
+                    }}
                     <label class="inline"><input type="checkbox" id="fh-delimiter" prop:checked=delimiter
                         on:change=move |ev| delimiter.set(event_target_checked(&ev)) />
                         " Append a newline after each record (AppendDelimiterToRecord)"</label>
@@ -272,6 +345,11 @@ pub fn Designer() -> impl IntoView {
                     <summary>"The CreateDeliveryStream request"</summary>
                     <pre class="request-json mono" data-testid="fh-request-json">{request_text}</pre>
                 </details>
+                {move || dry_run.get().map(|(kind, message)| view! {
+                    <div class="api-error" aria-live="polite" data-testid="fh-dry-run-error">
+                        "AWS would answer "<span class="api-error-type">{kind}</span>": "<span class="api-error-message">{message}</span>
+                    </div>
+                })}
                 <div class="row form-actions">
                     <button id="fh-create" type="submit" class="primary">"Create delivery stream"</button>
                     {move || has_streams().then(|| view! {

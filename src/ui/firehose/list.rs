@@ -48,7 +48,7 @@ pub fn DeliveryStreamList() -> impl IntoView {
                                             <span class="stream-pick-name">{s.name.clone()}</span>
                                             <span class="stream-pick-meta">
                                                 <span class="status">{s.status.clone()}</span>
-                                                {format!(" · {} → s3://{} · v{}", source_text(&s), s.bucket, s.version_id)}
+                                                {format!(" · {} → {} · v{}", source_text(&s), destination_text(&s), s.version_id)}
                                             </span>
                                             <span class="stream-pick-meta">{buffered}</span>
                                         </button>
@@ -86,7 +86,7 @@ pub fn StreamHead(name: String) -> impl IntoView {
                 <dl class="summary" data-testid="fh-summary">
                     <div><dt>"Status"</dt><dd data-testid="fh-status"><span class="status">{s.status.clone()}</span>{pending}</dd></div>
                     <div><dt>"Source"</dt><dd data-testid="fh-source">{source_text(&s)}</dd></div>
-                    <div><dt>"Destination"</dt><dd class="mono">{format!("s3://{}", s.bucket)}</dd></div>
+                    <div><dt>"Destination"</dt><dd class="mono">{destination_text(&s)}</dd></div>
                     <div><dt>"VersionId"</dt><dd data-testid="fh-version">{s.version_id.clone()}</dd></div>
                     <div><dt>"Buffering hints"</dt><dd>{format!("{} MiB or {} s", s.size_mib, s.interval_s)}</dd></div>
                     <div><dt>"Compression"</dt><dd>{s.compression.clone()}</dd></div>
@@ -144,5 +144,18 @@ fn DeleteDeliveryStream(name: String) -> impl IntoView {
             <ApiErrorBox error=error testid="fh-delete-error" />
             {move || note.get().map(|n| view! { <p class="note" role="status">{n}</p> })}
         </div>
+    }
+}
+
+/// Where a delivery stream writes: `s3://bucket` for Extended S3, otherwise the destination's kind
+/// (its details are on the Destination tab).
+fn destination_text(s: &crate::viz::firehose_info::StreamInfo) -> String {
+    match s.destination_kind.as_str() {
+        "ExtendedS3Destination" | "S3Destination" | "" => format!("s3://{}", s.bucket),
+        "RedshiftDestination" => "Amazon Redshift".into(),
+        "AmazonopensearchserviceDestination" => "Amazon OpenSearch Service".into(),
+        "HttpEndpointDestination" => "HTTP endpoint".into(),
+        "SplunkDestination" => "Splunk".into(),
+        other => other.to_string(),
     }
 }

@@ -13,9 +13,12 @@ mod buffer;
 mod charts;
 mod deliveries;
 mod designer;
+mod designer_parts;
+mod lambda;
 mod list;
 mod s3;
 mod send;
+mod targets;
 mod update;
 
 use leptos::prelude::*;
@@ -117,17 +120,19 @@ pub fn focus_later(id: &'static str) {
 enum Tab {
     Buffer,
     Deliveries,
+    Destination,
     Edit,
     Charts,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Buffer, Tab::Deliveries, Tab::Edit, Tab::Charts];
+    const ALL: [Tab; 5] = [Tab::Buffer, Tab::Deliveries, Tab::Destination, Tab::Edit, Tab::Charts];
 
     fn label(self) -> &'static str {
         match self {
             Tab::Buffer => "Buffer & send",
             Tab::Deliveries => "Deliveries",
+            Tab::Destination => "Destination",
             Tab::Edit => "Edit destination",
             Tab::Charts => "Charts",
         }
@@ -137,6 +142,7 @@ impl Tab {
         match self {
             Tab::Buffer => "fh-tab-buffer",
             Tab::Deliveries => "fh-tab-deliveries",
+            Tab::Destination => "fh-tab-destination",
             Tab::Edit => "fh-tab-edit",
             Tab::Charts => "fh-tab-charts",
         }
@@ -200,6 +206,7 @@ pub fn FirehoseView() -> impl IntoView {
                 }}
             </div>
         </div>
+        <lambda::FunctionsPanel />
         <s3::S3Browser />
         <crate::ui::terminal::Terminal />
     }
@@ -243,6 +250,7 @@ fn StreamDetail(name: String) -> impl IntoView {
                 match tab.get() {
                     Tab::Buffer => view! { <buffer::BufferGauges stream=n.clone() /><send::SendRecords stream=n /> }.into_any(),
                     Tab::Deliveries => view! { <deliveries::DeliveryTimeline stream=n /> }.into_any(),
+                    Tab::Destination => view! { <targets::DestinationTab stream=n /> }.into_any(),
                     Tab::Edit => view! { <update::UpdateDestinationForm stream=n /> }.into_any(),
                     Tab::Charts => view! { <charts::FirehoseCharts stream=n /> }.into_any(),
                 }
