@@ -254,3 +254,50 @@ fn a_table_that_does_not_exist_fails_copy() {
     assert_eq!(manifests.len(), 1, "retry duration 0: skipped after the first failure");
     assert!(String::from_utf8_lossy(&manifests[0].1).contains("relation \\\"events\\\" does not exist"));
 }
+
+/// UpdateDestination of the other destinations (model: RedshiftDestinationUpdate,
+/// AmazonopensearchserviceDestinationUpdate, …; "Firehose merges the configuration parameters
+/// specified"): what is buffered goes out under the old configuration, the version goes up, members not
+/// given keep their values, and an update of another kind of destination is refused.
+#[test]
+fn update_destination_merges_into_the_other_destinations() {
+    let mut svc = service_with("os", "AmazonopensearchserviceDestinationConfiguration", opensearch("NoRotation", "FailedDocumentsOnly"));
+    put(&mut svc, "os", &[r#"{"before": 1}"#]);
+    let update = json!({"DeliveryStreamName": "os", "CurrentDeliveryStreamVersionId": "1", "DestinationId": "destinationId-000000000001",
+        "AmazonopensearchserviceDestinationUpdate": {"IndexName": "orders-v2", "RetryOptions": {"DurationInSeconds": 60},
+            "S3Update": {"Prefix": "backup-v2/"}}});
+    ok(&mut svc, "UpdateDestination", update.clone());
+    let domain = &svc.engine.targets.opensearch[DOMAIN];
+    assert_eq!(domain.indices["orders"].doc_count, 1, "buffered documents went out under the old index");
+    put(&mut svc, "os", &[r#"{"after": 2}"#]);
+    svc.engine.advance_by(60_000);
+    assert_eq!(svc.engine.targets.opensearch[DOMAIN].indices["orders-v2"].doc_count, 1);
+    let d = describe(&mut svc, "os");
+    let os = &d["AmazonopensearchserviceDestinationDescription"];
+    assert_eq!(os["IndexName"], "orders-v2");
+    assert_eq!(os["RetryOptions"]["DurationInSeconds"], 60);
+    assert_eq!(os["IndexRotationPeriod"], "NoRotation", "members not given keep their values");
+    assert_eq!(os["S3DestinationDescription"]["Prefix"], "backup-v2/");
+    assert_eq!(os["S3DestinationDescription"]["BucketARN"], "arn:aws:s3:::backup");
+    let described = ok(&mut svc, "DescribeDeliveryStream", json!({"DeliveryStreamName": "os"}));
+    assert_eq!(described["DeliveryStreamDescription"]["VersionId"], "2");
+    // The old version id is refused now; another kind of update is refused.
+    let (kind, _) = err(&mut svc, "UpdateDestination", update);
+    assert_eq!(kind, "ConcurrentModificationException");
+    let (kind, message) = err(&mut svc, "UpdateDestination", json!({"DeliveryStreamName": "os", "CurrentDeliveryStreamVersionId": "2",
+        "DestinationId": "destinationId-000000000001", "SplunkDestinationUpdate": {"HECEndpoint": HEC}}));
+    assert_eq!(kind, "InvalidArgumentException");
+    assert!(message.contains("AmazonopensearchserviceDestinationUpdate"), "{message}");
+    // Bounds still apply to the merged result.
+    let (kind, _) = err(&mut svc, "UpdateDestination", json!({"DeliveryStreamName": "os", "CurrentDeliveryStreamVersionId": "2",
+        "DestinationId": "destinationId-000000000001", "AmazonopensearchserviceDestinationUpdate": {"BufferingHints": {"SizeInMBs": 101, "IntervalInSeconds": 60}}}));
+    assert_eq!(kind, "ValidationException");
+
+    let mut svc = service_with("r", "RedshiftDestinationConfiguration", redshift("json 'auto'", "UNCOMPRESSED", Some("id")));
+    ok(&mut svc, "UpdateDestination", json!({"DeliveryStreamName": "r", "CurrentDeliveryStreamVersionId": "1",
+        "DestinationId": "destinationId-000000000001",
+        "RedshiftDestinationUpdate": {"CopyCommand": {"DataTableName": "events_v2", "DataTableColumns": "id,name", "CopyOptions": "json 'auto'"}}}));
+    put(&mut svc, "r", &[r#"{"id": 7, "name": "x"}"#]);
+    svc.engine.advance_by(60_000);
+    assert_eq!(svc.engine.targets.redshift[JDBC].tables["events_v2"].rows[0], vec![Some("7".into()), Some("x".into())]);
+}

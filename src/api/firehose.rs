@@ -177,6 +177,17 @@ impl FirehoseService {
             }
             "UpdateDestination" => {
                 refuse_members(&input, UPDATE_UNSUPPORTED)?;
+                let version = str_member(&input, "CurrentDeliveryStreamVersionId");
+                let destination = str_member(&input, "DestinationId");
+                for (config_member, update_member) in OTHER_UPDATES {
+                    if let Some(u) = input.get(*update_member) {
+                        let unsupported =
+                            OTHER_DESTINATIONS.iter().find(|(m, _)| m == config_member).map_or(&[][..], |(_, u)| *u);
+                        refuse_other_destination_members(u, update_member, unsupported)?;
+                        e.update_other_destination(name(&input), version, destination, update_member, u)?;
+                        return Ok(json!({}));
+                    }
+                }
                 let update = match input.get("ExtendedS3DestinationUpdate") {
                     Some(u) => {
                         refuse_destination_members(u, "ExtendedS3DestinationUpdate")?;
@@ -184,8 +195,6 @@ impl FirehoseService {
                     }
                     None => ExtendedS3DestinationUpdate::default(),
                 };
-                let version = str_member(&input, "CurrentDeliveryStreamVersionId");
-                let destination = str_member(&input, "DestinationId");
                 e.update_destination(name(&input), version, destination, update)?;
                 Ok(json!({}))
             }
@@ -226,14 +235,10 @@ const CREATE_UNSUPPORTED: &[&str] = &[
 /// UpdateDestinationInput members the engine does not simulate.
 const UPDATE_UNSUPPORTED: &[&str] = &[
     "AmazonOpenSearchServerlessDestinationUpdate",
-    "AmazonopensearchserviceDestinationUpdate",
     "ElasticsearchDestinationUpdate",
-    "HttpEndpointDestinationUpdate",
     "IcebergDestinationUpdate",
-    "RedshiftDestinationUpdate",
     "S3DestinationUpdate",
     "SnowflakeDestinationUpdate",
-    "SplunkDestinationUpdate",
 ];
 
 /// Extended S3 members the engine does not simulate (in the configuration and in the update).
@@ -242,9 +247,17 @@ const S3_UNSUPPORTED: &[&str] = &[
     "FileExtension",
 ];
 
+/// Each simulated destination's configuration member and its UpdateDestination member (model).
+const OTHER_UPDATES: &[(&str, &str)] = &[
+    ("RedshiftDestinationConfiguration", "RedshiftDestinationUpdate"),
+    ("AmazonopensearchserviceDestinationConfiguration", "AmazonopensearchserviceDestinationUpdate"),
+    ("HttpEndpointDestinationConfiguration", "HttpEndpointDestinationUpdate"),
+    ("SplunkDestinationConfiguration", "SplunkDestinationUpdate"),
+];
+
 /// The other destinations Kinesis Lab simulates, with the members of each it does not.
 const OTHER_DESTINATIONS: &[(&str, &[&str])] = &[
-    ("RedshiftDestinationConfiguration", &["S3BackupConfiguration", "SecretsManagerConfiguration"]),
+    ("RedshiftDestinationConfiguration", &["S3BackupConfiguration", "S3BackupUpdate", "SecretsManagerConfiguration"]),
     ("AmazonopensearchserviceDestinationConfiguration", &["VpcConfiguration", "DocumentIdOptions"]),
     ("HttpEndpointDestinationConfiguration", &["SecretsManagerConfiguration"]),
     ("SplunkDestinationConfiguration", &["SecretsManagerConfiguration"]),
@@ -257,7 +270,7 @@ fn refuse_other_destination_members(destination: &Value, parent: &str, unsupport
     if let Some(m) = unsupported.iter().find(|m| destination.get(**m).is_some()) {
         return refuse(m);
     }
-    if parent == "RedshiftDestinationConfiguration"
+    if parent.starts_with("Redshift")
         && destination.get("S3BackupMode").and_then(Value::as_str).is_some_and(|m| m != "Disabled")
     {
         return refuse("S3BackupMode (Enabled)");

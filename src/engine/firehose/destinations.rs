@@ -541,3 +541,102 @@ pub fn resolve_splunk(c: &SplunkDestinationConfiguration) -> FirehoseResult<Splu
         processing_configuration: c.processing_configuration.clone(),
     })
 }
+
+/// The request member that configures a destination kind, and the one that updates it (model).
+pub fn members(target: &Target) -> Option<(&'static str, &'static str)> {
+    match target {
+        Target::S3 => None,
+        Target::Redshift(_) => Some(("RedshiftDestinationConfiguration", "RedshiftDestinationUpdate")),
+        Target::OpenSearch(_) => {
+            Some(("AmazonopensearchserviceDestinationConfiguration", "AmazonopensearchserviceDestinationUpdate"))
+        }
+        Target::Http(_) => Some(("HttpEndpointDestinationConfiguration", "HttpEndpointDestinationUpdate")),
+        Target::Splunk(_) => Some(("SplunkDestinationConfiguration", "SplunkDestinationUpdate")),
+    }
+}
+
+/// A stored destination back in its request form, with `s3` as its S3Configuration (UpdateDestination
+/// merges the update's members into this). Secrets (Redshift password, HEC token, access key) are not
+/// stored, so an update that does not repeat them leaves them unset.
+pub fn as_request(target: &Target, s3: S3DestinationConfiguration, processing: Option<ProcessingConfiguration>) -> Option<serde_json::Value> {
+    let value = match target {
+        Target::S3 => return None,
+        Target::Redshift(r) => serde_json::to_value(RedshiftDestinationConfiguration {
+            role_arn: r.role_arn.clone(),
+            cluster_jdbc_url: r.cluster_jdbc_url.clone(),
+            copy_command: r.copy_command.clone(),
+            username: r.username.clone(),
+            password: None,
+            retry_options: Some(RetryOptions { duration_in_seconds: Some(r.retry_secs) }),
+            s3_configuration: s3,
+            processing_configuration: processing,
+        }),
+        Target::OpenSearch(o) => serde_json::to_value(OpenSearchDestinationConfiguration {
+            role_arn: o.role_arn.clone(),
+            domain_arn: o.domain_arn.clone(),
+            cluster_endpoint: o.cluster_endpoint.clone(),
+            index_name: o.index_name.clone(),
+            type_name: o.type_name.clone(),
+            index_rotation_period: Some(o.rotation),
+            buffering_hints: Some(hints(o.buffering_hints)),
+            retry_options: Some(RetryOptions { duration_in_seconds: Some(o.retry_secs) }),
+            s3_backup_mode: Some(o.backup_mode),
+            s3_configuration: s3,
+            processing_configuration: o.processing_configuration.clone(),
+        }),
+        Target::Http(h) => serde_json::to_value(HttpEndpointDestinationConfiguration {
+            endpoint_configuration: HttpEndpointConfiguration { url: h.url.clone(), name: h.name.clone(), access_key: None },
+            buffering_hints: Some(hints(h.buffering_hints)),
+            request_configuration: Some(HttpEndpointRequestConfiguration {
+                content_encoding: Some(h.content_encoding),
+                common_attributes: h.common_attributes.clone(),
+            }),
+            processing_configuration: h.processing_configuration.clone(),
+            role_arn: h.role_arn.clone(),
+            retry_options: Some(RetryOptions { duration_in_seconds: Some(h.retry_secs) }),
+            s3_backup_mode: Some(h.backup_mode),
+            s3_configuration: s3,
+        }),
+        Target::Splunk(sp) => serde_json::to_value(SplunkDestinationConfiguration {
+            hec_endpoint: sp.hec_endpoint.clone(),
+            hec_endpoint_type: sp.endpoint_type,
+            hec_token: None,
+            hec_acknowledgment_timeout_in_seconds: Some(sp.ack_timeout_secs),
+            retry_options: Some(RetryOptions { duration_in_seconds: Some(sp.retry_secs) }),
+            s3_backup_mode: Some(sp.backup_mode),
+            s3_configuration: s3,
+            processing_configuration: sp.processing_configuration.clone(),
+            buffering_hints: Some(hints(sp.buffering_hints)),
+        }),
+    };
+    value.ok().map(strip_nulls)
+}
+
+fn hints(h: ResolvedBufferingHints) -> BufferingHints {
+    BufferingHints { size_in_mbs: Some(h.size_in_mbs), interval_in_seconds: Some(h.interval_in_seconds) }
+}
+
+fn strip_nulls(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            serde_json::Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, strip_nulls(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// Merges an update into a configuration: members given replace (objects merge member by member), the
+/// update's `S3Update` goes into `S3Configuration` (model: "Firehose merges the configuration
+/// parameters specified").
+pub fn merge_update(configuration: &mut serde_json::Value, update: &serde_json::Value) {
+    let (serde_json::Value::Object(config), serde_json::Value::Object(update)) = (configuration, update) else { return };
+    for (key, value) in update {
+        let key = if key == "S3Update" { "S3Configuration" } else { key.as_str() };
+        match (config.get_mut(key), value) {
+            (Some(existing @ serde_json::Value::Object(_)), serde_json::Value::Object(_)) => merge_update(existing, value),
+            _ => {
+                config.insert(key.to_string(), value.clone());
+            }
+        }
+    }
+}

@@ -801,6 +801,92 @@ impl FirehoseEngine {
         Ok(stream.version_id)
     }
 
+    /// UpdateDestination of a Redshift, OpenSearch, HTTP endpoint or Splunk destination: `update` is the
+    /// request's *DestinationUpdate member (already validated against the model), merged into the
+    /// current configuration, validated again as a whole, then applied after delivering what is buffered
+    /// under the old one; the version goes up. The kind of destination cannot change here.
+    pub fn update_other_destination(
+        &mut self,
+        name: &str,
+        current_version_id: &str,
+        destination_id: &str,
+        update_member: &str,
+        update: &serde_json::Value,
+    ) -> FirehoseResult<u64> {
+        let account = self.config.account_id.clone();
+        let stream = self.streams.get(name).ok_or_else(|| FirehoseError::stream_not_found(name, &account))?;
+        if stream.status != DeliveryStreamStatus::Active {
+            return Err(FirehoseError::stream_not_active(name, &account, stream.status.wire_name()));
+        }
+        if current_version_id != stream.version_id.to_string() {
+            // Not AWS-verified text.
+            return Err(FirehoseError::new(
+                FirehoseErrorKind::ConcurrentModification,
+                format!(
+                    "Cannot update Firehose {name}: the current version id is {} but {current_version_id} was specified.",
+                    stream.version_id
+                ),
+            ));
+        }
+        if destination_id != DESTINATION_ID {
+            return Err(FirehoseError::invalid_argument(format!(
+                "Destination {destination_id} not found in Firehose {name} under account {account}."
+            )));
+        }
+        let Some((config_member, expected_update)) = destinations::members(&stream.target) else {
+            // Not AWS-verified text.
+            return Err(FirehoseError::invalid_argument(format!(
+                "Firehose {name} delivers to Amazon S3: use ExtendedS3DestinationUpdate."
+            )));
+        };
+        if update_member != expected_update {
+            // Not AWS-verified text.
+            return Err(FirehoseError::invalid_argument(format!(
+                "Firehose {name} delivers to {}: use {expected_update} (changing the kind of destination is not simulated).",
+                stream.target.label()
+            )));
+        }
+        let d = &stream.destination;
+        let s3 = destinations::S3DestinationConfiguration {
+            role_arn: d.role_arn.clone(),
+            bucket_arn: d.bucket_arn.clone(),
+            prefix: d.prefix.clone(),
+            error_output_prefix: d.error_output_prefix.clone(),
+            buffering_hints: Some(BufferingHints {
+                size_in_mbs: Some(d.buffering_hints.size_in_mbs),
+                interval_in_seconds: Some(d.buffering_hints.interval_in_seconds),
+            }),
+            compression_format: Some(d.compression_format),
+        };
+        let processing = match stream.target {
+            Target::Redshift(_) => d.processing_configuration.clone(),
+            _ => None,
+        };
+        let Some(mut merged) = destinations::as_request(&stream.target, s3, processing) else {
+            return Err(FirehoseError::invalid_argument("This destination cannot be updated."));
+        };
+        destinations::merge_update(&mut merged, update);
+        let input: CreateDeliveryStreamInput = serde_json::from_value(serde_json::json!({
+            "DeliveryStreamName": name,
+            config_member: merged,
+        }))
+        .map_err(|e| FirehoseError::invalid_argument(format!("{update_member}: {e}")))?;
+        let (destination, target) = resolve_any_destination(&input)?;
+        self.dispatch_transform(name);
+        self.flush(name, FlushReason::Update);
+        let now = self.now_ms;
+        self.s3.create_bucket_for_arn(&destination.bucket_arn, now);
+        if let Target::Redshift(r) = &target {
+            self.targets.prepare_redshift_table(&r.cluster_jdbc_url, &r.copy_command);
+        }
+        let stream = self.streams.get_mut(name).ok_or_else(|| FirehoseError::stream_not_found(name, &account))?;
+        stream.destination = destination;
+        stream.target = target;
+        stream.version_id += 1;
+        stream.last_update_timestamp_ms = Some(now);
+        Ok(stream.version_id)
+    }
+
     // ---- data plane ----
 
     fn writable(&mut self, name: &str) -> FirehoseResult<&mut DeliveryStream> {
