@@ -52,7 +52,11 @@ impl StreamInfo {
             .unwrap_or_default();
         let processors = dest.pointer("/ProcessingConfiguration/Processors").and_then(Value::as_array);
         let enabled = dest.pointer("/ProcessingConfiguration/Enabled").and_then(Value::as_bool) == Some(true);
-        let bucket_arn = text(&dest, "/BucketARN");
+        // Redshift buffers for its intermediate bucket, and every other destination names its bucket, prefix
+        // and compression in its S3 part: read them there when the destination itself has none.
+        let s3 = dest.get("S3DestinationDescription").cloned().unwrap_or(Value::Null);
+        let pick = |pointer: &str| if dest.pointer(pointer).is_some() { &dest } else { &s3 };
+        let bucket_arn = text(pick("/BucketARN"), "/BucketARN");
         StreamInfo {
             name: o.name.clone(),
             arn: text(d, "/DeliveryStreamARN"),
@@ -67,11 +71,11 @@ impl StreamInfo {
             destination_kind: kind,
             bucket: bucket_name(&bucket_arn).unwrap_or_default().to_string(),
             bucket_arn,
-            prefix: text(&dest, "/Prefix"),
-            error_output_prefix: text(&dest, "/ErrorOutputPrefix"),
-            size_mib: number(&dest, "/BufferingHints/SizeInMBs"),
-            interval_s: number(&dest, "/BufferingHints/IntervalInSeconds"),
-            compression: text(&dest, "/CompressionFormat"),
+            prefix: text(pick("/Prefix"), "/Prefix"),
+            error_output_prefix: text(pick("/ErrorOutputPrefix"), "/ErrorOutputPrefix"),
+            size_mib: number(pick("/BufferingHints/SizeInMBs"), "/BufferingHints/SizeInMBs"),
+            interval_s: number(pick("/BufferingHints/IntervalInSeconds"), "/BufferingHints/IntervalInSeconds"),
+            compression: text(pick("/CompressionFormat"), "/CompressionFormat"),
             appends_delimiter: enabled
                 && processors.is_some_and(|ps| ps.iter().any(|p| p["Type"] == "AppendDelimiterToRecord")),
             buffer: o.buffer,
@@ -90,6 +94,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn redshift_hints_and_compression_come_from_its_s3_part() {
+        let o = overview(json!({"Destinations": [{"DestinationId": "d", "RedshiftDestinationDescription": {
+            "ClusterJDBCURL": "jdbc:redshift://x", "S3DestinationDescription": {"BucketARN": "arn:aws:s3:::stage",
+            "CompressionFormat": "GZIP", "BufferingHints": {"SizeInMBs": 5, "IntervalInSeconds": 300}}}}]}));
+        let info = StreamInfo::from_overview(&o);
+        assert_eq!((info.size_mib, info.interval_s), (5, 300));
+        assert_eq!(info.compression, "GZIP");
+        assert_eq!(info.bucket, "stage");
+    }
 
     fn overview(description: Value) -> DeliveryStreamOverview {
         DeliveryStreamOverview { name: "h".into(), description, buffer: BufferState::default(), transition_due_ms: None }

@@ -282,3 +282,53 @@ test('(c) HTTP endpoint destination: requests as Firehose sends them, an outage 
     await browser.close();
   }
 });
+
+test('(d) Redshift, OpenSearch and Splunk destinations: the table, the index and the events as delivered', async () => {
+  const browser = await launch({ origin: site.origin, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const { page, problems } = browser;
+  try {
+    await page.goto(site.url + '#/firehose');
+    await page.locator('#fh-create').waitFor({ timeout: 30_000 });
+    const create = async (name, kind, extra = async () => {}) => {
+      if (await page.locator('#fh-name').count() === 0) await page.getByRole('button', { name: /New delivery stream/ }).click();
+      await page.locator('#fh-name').fill(name);
+      await page.locator('#fh-destination').selectOption(kind);
+      await extra();
+      await page.locator('#fh-interval').fill('60');
+      await page.locator('#fh-create').click();
+      await page.getByTestId('fh-summary').waitFor();
+      await page.locator('#fh-count').fill('4');
+      await page.locator('#fh-send').click();
+    };
+    await create('to-redshift', 'redshift');
+    await create('to-opensearch', 'opensearch');
+    // The Raw endpoint type takes any bytes (the Event type wants {"event": …} objects).
+    await create('to-splunk', 'splunk', () => page.locator('#fh-splunk-type').selectOption('Raw'));
+    await page.locator('#clock-ff-1h').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="ff-progress"]'), null, { timeout: 60_000 });
+
+    const open = async (name) => {
+      await page.getByRole('button', { name: new RegExp(name) }).first().click();
+      await page.locator('#fh-tab-destination').click();
+    };
+    await open('to-redshift');
+    const table = await page.getByTestId('redshift-table').innerText();
+    assert.match(table, /seq/);
+    assert.match(table, /ticker/);
+    assert.match(table, /MSFT|AMZN|AAPL|NVDA|INTC|TSLA/, 'COPY loaded the JSON records into the columns');
+    await screenshot(page, 'firehose-redshift-1280.png');
+
+    await open('to-opensearch');
+    const index = await page.getByTestId('opensearch-index').first().innerText();
+    assert.match(index, /"seq"/, 'documents indexed as JSON');
+    assert.match(await page.locator('main').innerText(), /orders-2026-01-01/, 'OneDay rotation names the index by date');
+    await screenshot(page, 'firehose-opensearch-1280.png');
+
+    await open('to-splunk');
+    const events = await page.getByTestId('splunk-events').innerText();
+    assert.match(events, /"seq"/, 'Raw HEC endpoint takes the records as events');
+    assertNoProblems(problems);
+  } finally {
+    await browser.close();
+  }
+});
