@@ -710,20 +710,13 @@ impl FirehoseEngine {
         Ok(ListDeliveryStreamsOutput { delivery_stream_names, has_more_delivery_streams })
     }
 
-    /// UpdateDestination: merges the given fields into the Extended S3 destination and bumps the version.
-    /// The current version id must match (ConcurrentModificationException otherwise). What is buffered
-    /// is delivered first under the old configuration and version.
-    pub fn update_destination(
-        &mut self,
-        name: &str,
-        current_version_id: &str,
-        destination_id: &str,
-        update: ExtendedS3DestinationUpdate,
-    ) -> FirehoseResult<u64> {
-        let account = self.config.account_id.clone();
-        let stream = self.streams.get(name).ok_or_else(|| FirehoseError::stream_not_found(name, &account))?;
+    /// The checks every UpdateDestination starts with: the stream exists, is ACTIVE, and the caller saw
+    /// its current version (ConcurrentModificationException otherwise).
+    fn updatable(&self, name: &str, current_version_id: &str) -> FirehoseResult<&DeliveryStream> {
+        let account = &self.config.account_id;
+        let stream = self.streams.get(name).ok_or_else(|| FirehoseError::stream_not_found(name, account))?;
         if stream.status != DeliveryStreamStatus::Active {
-            return Err(FirehoseError::stream_not_active(name, &account, stream.status.wire_name()));
+            return Err(FirehoseError::stream_not_active(name, account, stream.status.wire_name()));
         }
         if current_version_id != stream.version_id.to_string() {
             // Not AWS-verified text.
@@ -735,8 +728,23 @@ impl FirehoseEngine {
                 ),
             ));
         }
+        Ok(stream)
+    }
+
+    /// UpdateDestination: merges the given fields into the Extended S3 destination and bumps the version.
+    /// The current version id must match (ConcurrentModificationException otherwise). What is buffered
+    /// is delivered first under the old configuration and version.
+    pub fn update_destination(
+        &mut self,
+        name: &str,
+        current_version_id: &str,
+        destination_id: &str,
+        update: ExtendedS3DestinationUpdate,
+    ) -> FirehoseResult<u64> {
+        let account = self.config.account_id.clone();
+        let stream = self.updatable(name, current_version_id)?;
         if stream.target != Target::S3 {
-            // Not AWS-verified text. Updates of the other destinations are not simulated yet.
+            // Not AWS-verified text. The other destinations have their own update members (`update_other_destination`).
             return Err(FirehoseError::invalid_argument(format!(
                 "Firehose {name} delivers to {}: an ExtendedS3DestinationUpdate does not apply to it.",
                 stream.target.label()
@@ -814,20 +822,7 @@ impl FirehoseEngine {
         update: &serde_json::Value,
     ) -> FirehoseResult<u64> {
         let account = self.config.account_id.clone();
-        let stream = self.streams.get(name).ok_or_else(|| FirehoseError::stream_not_found(name, &account))?;
-        if stream.status != DeliveryStreamStatus::Active {
-            return Err(FirehoseError::stream_not_active(name, &account, stream.status.wire_name()));
-        }
-        if current_version_id != stream.version_id.to_string() {
-            // Not AWS-verified text.
-            return Err(FirehoseError::new(
-                FirehoseErrorKind::ConcurrentModification,
-                format!(
-                    "Cannot update Firehose {name}: the current version id is {} but {current_version_id} was specified.",
-                    stream.version_id
-                ),
-            ));
-        }
+        let stream = self.updatable(name, current_version_id)?;
         if destination_id != DESTINATION_ID {
             return Err(FirehoseError::invalid_argument(format!(
                 "Destination {destination_id} not found in Firehose {name} under account {account}."
