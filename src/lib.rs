@@ -4,6 +4,7 @@
 //! `ui` (wasm only) is the Leptos front end. The native endpoint lives in `src/bin`.
 
 pub mod api;
+pub mod content;
 pub mod cli;
 pub mod engine;
 pub mod exam;

@@ -782,3 +782,13 @@ fn rule_the_source_lists_agree_with_each_other() {
     assert_eq!(errors[0].reason, "FACTS section \"§7 New\" needs one or more https:// AWS pages");
     assert!(Path::new(&root().join(name)).is_file());
 }
+
+/// The page reads the bank from build.rs's JSON (no TOML parser in the browser): it must be the very same
+/// bank, scenario for scenario, as the TOML the other tests check.
+#[test]
+fn the_embedded_json_bank_equals_the_toml_bank() {
+    let from_toml = load_bank().expect("TOML bank loads");
+    let from_json = kinesis_lab::exam::bank::load_embedded_bank().expect("JSON bank loads");
+    assert_eq!(from_json.scenarios.len(), from_toml.scenarios.len());
+    assert_eq!(from_json, from_toml);
+}

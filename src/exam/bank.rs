@@ -135,24 +135,47 @@ impl Catalog {
         Catalog::from_files(SEED_SECTIONS_FILE, SOURCES_FILE, KNOWN_LABS)
     }
 
-    /// A catalog from the two files' (name, text) and a list of lab ids.
+    /// A catalog from the two files' (name, TOML text) and a list of lab ids.
     pub fn from_files(
         seed_sections: (&str, &str),
         sources: (&str, &str),
         labs: &[&str],
     ) -> Result<Catalog, Vec<BankError>> {
+        Catalog::from_parsed(
+            (seed_sections.0, from_toml::<SeedSectionsToml>(seed_sections.1).map_err(|e| e.to_string())),
+            (sources.0, from_toml::<SourcesToml>(sources.1).map_err(|e| e.to_string())),
+            labs,
+        )
+    }
+
+    /// The same catalog from the build-time JSON of the two files (`content`): what the page uses.
+    pub fn from_embedded_json(labs: &[&str]) -> Result<Catalog, Vec<BankError>> {
+        fn read<T: serde::de::DeserializeOwned>(name: &'static str) -> (&'static str, Result<T, String>) {
+            let parsed = crate::content::json(name)
+                .ok_or_else(|| "not embedded".to_string())
+                .and_then(|json| serde_json::from_str::<T>(json).map_err(|e| e.to_string()));
+            (name, parsed)
+        }
+        Catalog::from_parsed(read(SEED_SECTIONS_FILE.0), read(SOURCES_FILE.0), labs)
+    }
+
+    fn from_parsed(
+        seed_sections: (&str, Result<SeedSectionsToml, String>),
+        sources: (&str, Result<SourcesToml, String>),
+        labs: &[&str],
+    ) -> Result<Catalog, Vec<BankError>> {
         let mut errors = Vec::new();
-        let notes = match from_toml::<SeedSectionsToml>(seed_sections.1) {
+        let notes = match seed_sections.1 {
             Ok(f) => f.seed,
             Err(e) => {
-                errors.push(BankError::new(seed_sections.0, None, None, e.to_string().trim_end()));
+                errors.push(BankError::new(seed_sections.0, None, None, e.trim_end()));
                 vec![]
             }
         };
-        let (note_docs, facts) = match from_toml::<SourcesToml>(sources.1) {
+        let (note_docs, facts) = match sources.1 {
             Ok(f) => (f.note, f.facts),
             Err(e) => {
-                errors.push(BankError::new(sources.0, None, None, e.to_string().trim_end()));
+                errors.push(BankError::new(sources.0, None, None, e.trim_end()));
                 (vec![], vec![])
             }
         };
@@ -239,9 +262,34 @@ impl Bank {
 }
 
 /// The embedded bank, checked. Any problem in any file fails the whole load, with every problem listed.
+/// Reads the TOML text, so errors name their field (what CI runs).
 pub fn load_bank() -> Result<Bank, Vec<BankError>> {
     let catalog = Catalog::embedded()?;
     parse_bank(BANK_FILES, &catalog)
+}
+
+/// The same bank from the build-time JSON of the same files (`crate::content`), with the same checks:
+/// what the page uses, so the browser carries no TOML parser. Serde errors here name no field; the TOML
+/// path ([`load_bank`], run by CI on the same files) does.
+pub fn load_embedded_bank() -> Result<Bank, Vec<BankError>> {
+    #[derive(Deserialize)]
+    struct BankFile {
+        scenario: Vec<Scenario>,
+    }
+    let catalog = Catalog::from_embedded_json(KNOWN_LABS)?;
+    let mut errors = Vec::new();
+    let mut scenarios = Vec::new();
+    for (name, _) in BANK_FILES {
+        match crate::content::json(name).map(serde_json::from_str::<BankFile>) {
+            Some(Ok(f)) => scenarios.extend(f.scenario.into_iter().map(|mut s| {
+                s.file = name.to_string();
+                s
+            })),
+            Some(Err(e)) => errors.push(BankError::new(name, None, None, e.to_string())),
+            None => errors.push(BankError::new(name, None, None, "not embedded: build.rs did not see it")),
+        }
+    }
+    check_bank(scenarios, &catalog, errors)
 }
 
 /// Parses and checks bank files given as (name, TOML text) against a catalog.
@@ -251,6 +299,11 @@ pub fn parse_bank(files: &[(&str, &str)], catalog: &Catalog) -> Result<Bank, Vec
     for (name, text) in files {
         scenarios.extend(parse_file(name, text, &mut errors));
     }
+    check_bank(scenarios, catalog, errors)
+}
+
+/// The checks across and within scenarios, after parsing.
+fn check_bank(scenarios: Vec<Scenario>, catalog: &Catalog, mut errors: Vec<BankError>) -> Result<Bank, Vec<BankError>> {
     let mut first_seen: HashMap<&str, &str> = HashMap::new();
     for s in &scenarios {
         if let Some(first) = first_seen.insert(&s.id, &s.file) {
