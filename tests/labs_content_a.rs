@@ -206,3 +206,161 @@ fn choice_lab_has_one_card_per_requirement() {
         assert!(q["explanation"].as_str().is_some_and(|e| e.len() > 40), "{id} explains its answer");
     }
 }
+
+// ---- the two engine additions these labs use: `function add` and `firehose_objects.flushed_by` ----
+
+use kinesis_lab::engine::firehose::transform::BuiltinTransform;
+use kinesis_lab::labs::{self, script, script::StepLine};
+
+#[test]
+fn function_add_parses_each_builtin_and_says_what_is_wrong() {
+    assert_eq!(
+        script::parse_line("function add name=fail-only builtin=filter field=status equals=FAIL keep=off"),
+        Ok(StepLine::FunctionAdd {
+            name: "fail-only".into(),
+            transform: BuiltinTransform::FilterByField { field: "status".into(), equals: "FAIL".into(), keep_matching: false },
+        })
+    );
+    assert_eq!(
+        script::parse_line("function add name=nl builtin=newline"),
+        Ok(StepLine::FunctionAdd { name: "nl".into(), transform: BuiltinTransform::AppendNewline })
+    );
+    assert_eq!(
+        script::parse_line("function add name=to-csv builtin=csv columns=id,status delimiter=;"),
+        Ok(StepLine::FunctionAdd {
+            name: "to-csv".into(),
+            transform: BuiltinTransform::JsonToCsv { columns: vec!["id".into(), "status".into()], delimiter: ';' },
+        })
+    );
+    for (line, reason) in [
+        ("function add name=f", "option `builtin=` is required"),
+        ("function add name=f builtin=upper", "`builtin=upper`"),
+        ("function add name=f builtin=filter equals=x", "option `field=` is required"),
+        ("function add name=f builtin=newline field=x", "option `field=` is for builtin=filter only"),
+        ("function add name=f builtin=filter field=s equals=x keep=yes", "write keep=on or keep=off"),
+        ("function add name=f builtin=csv columns=a delimiter=ab", "the delimiter is one character"),
+        ("function add name=f builtin=csv columns=a delimiter=\"", "double quote"),
+        ("function add name=bad/name builtin=newline", "letters, digits, hyphens"),
+        ("function remove f", "write `function add"),
+    ] {
+        let e = script::parse_line(line).expect_err(line);
+        assert!(e.contains(reason), "{line}: {e}");
+    }
+}
+
+/// A small Direct PUT lab: one delivery stream flushed by size (1 MiB hint, 900 s), one by its interval,
+/// and one whose Lambda processor is a built-in filter saved with `function add`.
+const FLUSH_LAB: &str = r#"
+id = "firehose-buffering-transforms"
+title = "T"
+services = ["firehose"]
+sandbox = "firehose"
+level = "foundation"
+minutes = 10
+summary = "S"
+score = "fewest_api_calls"
+
+[[objective]]
+text = "O"
+sources = [{ facts = "§2 Amazon Data Firehose" }]
+
+[start]
+steps = ["function add name=keep-a builtin=filter field=k equals=a", "wait 1s"]
+
+[[step]]
+text = "Put records"
+
+[[hint]]
+text = "H"
+
+[[check]]
+id = "by-size"
+text = "C"
+when = { kind = "firehose_objects", delivery_stream = "big", at_least = 1, flushed_by = "size" }
+
+[[check]]
+id = "by-interval"
+text = "C"
+when = { kind = "firehose_objects", delivery_stream = "small", at_least = 1, prefix = "s/", flushed_by = "interval" }
+
+[[check]]
+id = "filtered"
+text = "C"
+when = { kind = "firehose_records_delivered", delivery_stream = "filtered", at_least = 2 }
+
+"#;
+
+/// The lab with its solution: the three delivery streams (so the validator knows their names).
+fn flush_lab_text() -> String {
+    let filter = ", \"ProcessingConfiguration\": {\"Enabled\": true, \"Processors\": [{\"Type\": \"Lambda\", \
+                  \"Parameters\": [{\"ParameterName\": \"LambdaArn\", \"ParameterValue\": \
+                  \"arn:aws:lambda:us-east-1:123456789012:function:keep-a\"}, {\"ParameterName\": \
+                  \"BufferIntervalInSeconds\", \"ParameterValue\": \"0\"}]}]}";
+    let lines = [
+        direct_put("big", "b/", 1, 900, ""),
+        direct_put("small", "s/", 1, 60, ""),
+        direct_put("filtered", "f/", 1, 0, filter),
+        "wait 1s".to_string(),
+    ];
+    let steps: Vec<String> = lines.iter().map(|l| format!("\'\'\'{l}\'\'\'")).collect();
+    format!("{FLUSH_LAB}\n[solution]\ntext = \"Why\"\nsteps = [\n{}\n]\n", steps.join(",\n"))
+}
+
+fn direct_put(name: &str, prefix: &str, size_mib: u32, interval_s: u32, processing: &str) -> String {
+    format!(
+        "aws firehose create-delivery-stream --delivery-stream-name {name} --delivery-stream-type DirectPut \
+         --extended-s3-destination-configuration '{{\"RoleARN\": \"arn:aws:iam::123456789012:role/f\", \
+         \"BucketARN\": \"arn:aws:s3:::b\", \"Prefix\": \"{prefix}\", \"BufferingHints\": {{\"SizeInMBs\": {size_mib}, \
+         \"IntervalInSeconds\": {interval_s}}}{processing}}}'"
+    )
+}
+
+#[test]
+fn flushed_by_tells_size_from_interval_and_function_add_feeds_a_lambda_processor() {
+    let lab = labs::parse_lab_toml("labs/guided/firehose-buffering-transforms.toml", &flush_lab_text())
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    let (mut sandbox, mut run) = labs::start(&lab).expect("start");
+    labs::replay(&mut sandbox, &mut run, &lab.solution.steps).unwrap_or_else(|e| panic!("{e}"));
+    // 5 records of 300,000 bytes (base64 in the CLI) to "big": 1.5 MB, more than the 1 MiB hint.
+    let blob = base64_of(&vec![b'x'; 300_000]);
+    let batch: Vec<String> = (0..5).map(|_| format!("Data={blob}")).collect();
+    let line = format!("aws firehose put-record-batch --delivery-stream-name big --records {}", batch.join(" "));
+    labs::run_step(&mut sandbox, &mut run, &line).unwrap_or_else(|e| panic!("{e}"));
+    labs::run_step(&mut sandbox, &mut run, "aws firehose put-record --delivery-stream-name small --record Data=aGVsbG8=")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let records: Vec<String> =
+        [r#"{"k":"a"}"#, r#"{"k":"b"}"#, r#"{"k":"a"}"#].iter().map(|r| format!("Data={}", base64_of(r.as_bytes()))).collect();
+    let line = format!("aws firehose put-record-batch --delivery-stream-name filtered --records {}", records.join(" "));
+    labs::run_step(&mut sandbox, &mut run, &line).unwrap_or_else(|e| panic!("{e}"));
+
+    // After 5 s: "big" flushed by size; "small" is still waiting for its 60 s.
+    labs::run_step(&mut sandbox, &mut run, "wait 5s").expect("wait");
+    let met = |sandbox: &kinesis_lab::sim::Sandbox, run: &labs::LabRun, id: &str| {
+        labs::evaluate(&lab, sandbox, run).into_iter().find(|s| s.id == id).map(|s| (s.met, s.detail)).expect("check")
+    };
+    assert!(met(&sandbox, &run, "by-size").0, "{:?}", met(&sandbox, &run, "by-size"));
+    assert!(!met(&sandbox, &run, "by-interval").0, "{:?}", met(&sandbox, &run, "by-interval"));
+    // The filter kept the two records whose k is "a".
+    let (filtered, detail) = met(&sandbox, &run, "filtered");
+    assert!(filtered, "{detail}");
+    assert!(detail.starts_with("2 of"), "{detail}");
+
+    labs::run_step(&mut sandbox, &mut run, "wait 60s").expect("wait");
+    let (by_interval, detail) = met(&sandbox, &run, "by-interval");
+    assert!(by_interval, "{detail}");
+    assert!(detail.contains("flushed by interval"), "{detail}");
+}
+
+#[test]
+fn flushed_by_must_name_a_flush_reason() {
+    let bad = flush_lab_text().replace("flushed_by = \"size\"", "flushed_by = \"age\"");
+    let errors = labs::parse_lab_toml("labs/guided/firehose-buffering-transforms.toml", &bad).expect_err("refused");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].field.as_deref().is_some_and(|f| f.starts_with("check[0]") && f.ends_with("flushed_by")), "{errors:#?}");
+    assert!(errors[0].reason.contains("`age` is not a flush reason"), "{errors:#?}");
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

@@ -309,11 +309,15 @@ pub enum Predicate {
         op: Op,
         value: f64,
     },
+    /// Objects the delivery stream wrote (under `prefix`). `flushed_by` (extra): only objects whose
+    /// buffer was flushed by that hint, `size` or `interval` (the delivery timeline's reason).
     FirehoseObjects {
         delivery_stream: String,
         at_least: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         prefix: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        flushed_by: Option<String>,
     },
     FirehoseRecordsDelivered {
         delivery_stream: String,
