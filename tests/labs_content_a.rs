@@ -105,6 +105,44 @@ fn pricing_lab_states_the_workload_it_is_priced_for() {
     assert_eq!(lab["score"].as_str(), Some("lowest_cost"));
 }
 
+/// `$0.015`, `$0.02`, `$0.10`: a rate as the lab writes it (at least two decimals).
+fn usd_text(rate: f64) -> String {
+    let text = format!("{rate}");
+    match text.split_once('.') {
+        Some((_, decimals)) if decimals.len() == 1 => format!("${text}0"),
+        Some(_) => format!("${text}"),
+        None => format!("${text}.00"),
+    }
+}
+
+// FACTS.md §5: the rates the lab quotes for hand calculation are the pricing engine's, each with its unit.
+#[test]
+fn pricing_lab_quotes_the_engines_rates() {
+    let lab = load(PRICING_LAB);
+    let steps: String = lab["step"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|t| t["text"].as_str()).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    let r = Rates::us_east_1_nov_2026();
+    for (rate, unit) in [
+        (r.provisioned_shard_hour_usd, "per shard-hour"),
+        (r.provisioned_put_payload_units_per_million_usd, "per million PUT payload units"),
+        (r.provisioned_extended_retention_shard_hour_usd, "per shard-hour"),
+        (r.provisioned_long_term_retention_gb_month_usd, "per GB-month"),
+        (r.provisioned_efo_consumer_shard_hour_usd, "per consumer-shard-hour"),
+        (r.provisioned_efo_retrieval_gb_usd, "per GB read"),
+        (r.on_demand_stream_hour_usd, "per stream-hour"),
+        (r.on_demand_data_in_gb_usd, "per GB written"),
+        (r.on_demand_data_out_gb_usd, "per GB read by classic readers"),
+        (r.on_demand_efo_retrieval_gb_usd, "per GB read through enhanced fan-out"),
+        (r.on_demand_extended_retention_gb_month_usd, "per GB-month of extended retention"),
+    ] {
+        let quoted = format!("{} {unit}", usd_text(rate));
+        assert!(steps.contains(&quoted), "the steps should quote {quoted:?}");
+    }
+    assert!(steps.contains("730 hours"), "a month is 730 hours in the engine (units.rs)");
+}
+
 // FACTS.md §5: the shard-sizing rule of thumb (classic readers share a shard's 2 MB/s).
 #[test]
 fn pricing_lab_shard_count_is_the_rule_of_thumb() {
