@@ -125,6 +125,25 @@ impl NoteClaims {
     pub fn tally(&self) -> Tally {
         Tally::of(&self.claims)
     }
+
+    /// The claims that pass the page's filters (a status, or all; only those with no scenario, or all),
+    /// grouped by the note's sections in the note's order; sections with nothing left are dropped.
+    pub fn grouped(&self, status: Option<Currency>, uncovered_only: bool) -> Vec<(&str, Vec<&Claim>)> {
+        self.sections
+            .iter()
+            .map(|section| {
+                let claims: Vec<&Claim> = self
+                    .claims
+                    .iter()
+                    .filter(|c| c.section == *section)
+                    .filter(|c| status.is_none_or(|s| c.status == s))
+                    .filter(|c| !uncovered_only || c.is_uncovered())
+                    .collect();
+                (section.as_str(), claims)
+            })
+            .filter(|(_, claims)| !claims.is_empty())
+            .collect()
+    }
 }
 
 /// The checked map: one entry per note, in the order of `labs/seed-sections.toml`.
@@ -446,6 +465,47 @@ mod tests {
         assert_eq!(serde_field("missing field `text`").as_deref(), Some("text"));
         assert_eq!(serde_field("unknown field `txt`, expected one of `id`").as_deref(), Some("txt"));
         assert_eq!(serde_field("invalid type: integer `3`, expected a string"), None);
+    }
+
+    fn claim(id: &str, section: &str, status: Currency, scenarios: &[&str]) -> Claim {
+        Claim {
+            id: id.into(),
+            section: section.into(),
+            text: "t".into(),
+            status,
+            correction: None,
+            sources: vec![],
+            scenarios: scenarios.iter().map(|s| s.to_string()).collect(),
+            labs: vec![],
+        }
+    }
+
+    #[test]
+    fn notes_grouped_filters_and_keeps_section_order() {
+        let n = NoteClaims {
+            file: "f".into(),
+            note: "n".into(),
+            title: "t".into(),
+            sections: vec!["A".into(), "B".into(), "C".into()],
+            claims: vec![
+                claim("b1", "B", Currency::Outdated, &["s"]),
+                claim("a1", "A", Currency::Current, &[]),
+                claim("b2", "B", Currency::Current, &[]),
+                claim("a2", "A", Currency::Wrong, &["s"]),
+            ],
+        };
+        let ids = |g: Vec<(&str, Vec<&Claim>)>| -> Vec<(String, Vec<String>)> {
+            g.into_iter().map(|(s, cs)| (s.to_string(), cs.iter().map(|c| c.id.clone()).collect())).collect()
+        };
+        assert_eq!(
+            ids(n.grouped(None, false)),
+            vec![("A".to_string(), vec!["a1".to_string(), "a2".to_string()]), ("B".to_string(), vec!["b1".to_string(), "b2".to_string()])]
+        );
+        assert_eq!(ids(n.grouped(Some(Currency::Current), true)), vec![("A".into(), vec!["a1".into()]), ("B".into(), vec!["b2".into()])]);
+        assert_eq!(ids(n.grouped(Some(Currency::Wrong), false)), vec![("A".to_string(), vec!["a2".to_string()])]);
+        assert!(n.grouped(Some(Currency::Outdated), true).is_empty());
+        let t = n.tally();
+        assert_eq!((t.claims, t.current, t.outdated, t.wrong, t.uncovered), (4, 2, 1, 1, 2));
     }
 
     #[test]
