@@ -14,7 +14,7 @@ use crate::viz::route::query_param;
 fn status_badge(status: Currency) -> (&'static str, &'static str, &'static str) {
     match status {
         Currency::Current => ("✓", "Current", "current"),
-        Currency::Outdated => ("⏱", "Outdated", "outdated"),
+        Currency::Outdated => ("↻", "Outdated", "outdated"),
         Currency::Wrong => ("✗", "Wrong", "wrong"),
     }
 }
@@ -222,7 +222,7 @@ fn NotesMapView(loaded: Loaded) -> impl IntoView {
                         <th scope="col">"Note"</th>
                         <th scope="col">"Claims"</th>
                         <th scope="col">"✓ Current"</th>
-                        <th scope="col">"⏱ Outdated"</th>
+                        <th scope="col">"↻ Outdated"</th>
                         <th scope="col">"✗ Wrong"</th>
                         <th scope="col">"⚠ No scenario"</th>
                     </tr>
@@ -241,7 +241,7 @@ fn NotesMapView(loaded: Loaded) -> impl IntoView {
                     <select data-testid="note-select" on:change=move |ev| selected.set(event_target_value(&ev))
                         prop:value=move || selected.get()>
                         {map.with_value(|m| m.notes.iter().map(|n| {
-                            view! { <option value=n.note.clone()>{format!("{} — {}", &n.note[..3], n.title)}</option> }
+                            view! { <option value=n.note.clone()>{format!("{} — {}", n.note.get(..3).unwrap_or(&n.note), n.title)}</option> }
                         }).collect_view())}
                     </select>
                 </label>
@@ -250,7 +250,7 @@ fn NotesMapView(loaded: Loaded) -> impl IntoView {
                     <select data-testid="status-filter" on:change=move |ev| status.set(status_from_value(&event_target_value(&ev)))>
                         <option value="all">"All"</option>
                         <option value="current">"✓ Current"</option>
-                        <option value="outdated">"⏱ Outdated"</option>
+                        <option value="outdated">"↻ Outdated"</option>
                         <option value="wrong">"✗ Wrong"</option>
                     </select>
                 </label>

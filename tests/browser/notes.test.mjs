@@ -33,6 +33,7 @@ test('notes map: outdated claim with its correction, filters, and a scenario lin
     await page.goto(site.url + '#/notes');
     await page.getByTestId('notes-summary').waitFor({ timeout: 30_000 });
     assert.match(await page.title(), /^Study notes · Kinesis Lab$/);
+    await shot(page, 'notes-summary.png');
 
     // The count of claims with no scenario is at the top, and agrees with the summary table's total.
     const top = await page.getByTestId('uncovered-count').innerText();
@@ -54,7 +55,7 @@ test('notes map: outdated claim with its correction, filters, and a scenario lin
     const outdated = page.locator('[data-claim-id="n0-table-query-metrics-to-s3"]');
     await outdated.scrollIntoViewIfNeeded();
     assert.equal(await outdated.getAttribute('data-status'), 'outdated');
-    assert.match(await outdated.getByTestId('status-badge').innerText(), /⏱\s*Outdated/, 'icon and word, not colour alone');
+    assert.match(await outdated.getByTestId('status-badge').innerText(), /↻\s*Outdated/, 'icon and word, not colour alone');
     assert.match(await outdated.getByTestId('correction').innerText(), /Today:.*Managed Service for Apache Flink/s);
     // Its sources lead to AWS pages.
     const awsLinks = await outdated.locator('a[href^="https://docs.aws.amazon.com/"]').count();
