@@ -38,12 +38,15 @@ fn page_label(url: &str) -> String {
 struct Loaded {
     map: NotesMap,
     catalog: Catalog,
+    /// Each scenario's stem by id, shown as the link's tooltip.
+    stems: std::collections::BTreeMap<String, String>,
 }
 
 fn load() -> Result<Loaded, Vec<String>> {
     let bank = load_embedded_bank().map_err(|e| e.iter().map(|x| x.to_string()).collect::<Vec<_>>())?;
     let map = load_embedded_notes(&bank).map_err(|e| e.iter().map(|x| x.to_string()).collect::<Vec<_>>())?;
-    Ok(Loaded { map, catalog: bank.catalog })
+    let stems = bank.scenarios.iter().map(|s| (s.id.clone(), s.stem.clone())).collect();
+    Ok(Loaded { map, catalog: bank.catalog, stems })
 }
 
 #[component]
@@ -72,7 +75,8 @@ fn tally_cells(t: Tally) -> impl IntoView {
 
 #[component]
 fn NotesMapView(loaded: Loaded) -> impl IntoView {
-    let Loaded { map, catalog } = loaded;
+    let Loaded { map, catalog, stems } = loaded;
+    let stems = StoredValue::new(stems);
     let map = StoredValue::new(map);
     let catalog = StoredValue::new(catalog);
     let first = map.with_value(|m| m.notes.first().map(|n| n.note.clone()).unwrap_or_default());
@@ -132,7 +136,8 @@ fn NotesMapView(loaded: Loaded) -> impl IntoView {
             .scenarios
             .iter()
             .map(|s| {
-                view! { <li><a data-testid="scenario-link" href=format!("#/exam?scenario={s}")>{s.clone()}</a></li> }
+                let stem = stems.with_value(|m| m.get(s).cloned().unwrap_or_default());
+                view! { <li><a data-testid="scenario-link" href=format!("#/exam?scenario={s}") title=stem>{s.clone()}</a></li> }
             })
             .collect_view();
         let labs = c

@@ -94,6 +94,7 @@ test('notes map: outdated claim with its correction, filters, and a scenario lin
     const link = page.locator('[data-claim-id="n0-table-query-metrics-to-s3"] [data-testid="scenario-link"]').first();
     const target = await link.getAttribute('href');
     assert.equal(target, '#/exam?scenario=select-query-metrics-store-s3');
+    assert.match(await link.getAttribute('title'), /metric graphs/, 'the link previews the scenario');
     await link.click();
     await page.waitForURL((u) => u.hash === target, { timeout: 10_000 });
     assert.match(await page.title(), /^Exam practice · Kinesis Lab$/);
