@@ -257,6 +257,40 @@ fn id_score_and_counts_are_checked() {
 }
 
 #[test]
+fn the_json_path_reports_what_the_toml_path_does() {
+    let to_json = |text: &str| serde_json::to_string(&text.parse::<toml::Table>().unwrap()).unwrap();
+    assert_eq!(labs::parse_lab_json(FILE, &to_json(GOOD)), labs::parse_lab_toml(FILE, GOOD));
+    for bad in [
+        GOOD.replace("minutes = 10", "minutes = 10\ncolour = \"red\""),
+        GOOD.replace("kind = \"open_shards\"", "kind = \"shards_open\""),
+        GOOD.replace("\"answer q 4\"", "\"answer r 4\""),
+    ] {
+        let from_json = labs::parse_lab_json(FILE, &to_json(&bad)).unwrap_err();
+        assert_eq!(from_json, errors_of(&bad));
+    }
+    let e = labs::parse_lab_json(FILE, "[1, 2]").unwrap_err();
+    assert_eq!(e[0].reason, "a lab file must be a table of keys");
+}
+
+#[test]
+fn answers_read_as_numbers_or_option_text() {
+    let choice = GOOD.replace(
+        "kind = \"number\"\nanswer = 4",
+        "kind = \"choice\"\noptions = [\"Data Streams\", \"Firehose\"]\nanswer = 1",
+    )
+    .replace("\"answer q 4\"", "\"answer q Firehose\"");
+    let lab = labs::parse_lab_toml(FILE, &choice).unwrap_or_else(|e| panic!("{e:#?}"));
+    let (mut sandbox, mut run) = labs::start(&lab).unwrap();
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), None);
+    labs::run_step(&mut sandbox, &mut run, "answer q data streams").unwrap();
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), Some(false));
+    labs::run_step(&mut sandbox, &mut run, "answer q firehose").unwrap();
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), Some(true));
+    run.set_answer("q", " 1 ");
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), Some(true));
+}
+
+#[test]
 fn several_problems_are_all_reported() {
     let text = GOOD.replace("level = \"foundation\"", "level = \"expert\"").replace("sandbox = \"streams\"", "sandbox = \"video\"");
     let fields: Vec<Option<String>> = errors_of(&text).into_iter().map(|e| e.field).collect();

@@ -15,6 +15,7 @@
 //! evaluate(&Lab, &Sandbox, &LabRun) -> Vec<CheckStatus { id, text, met, detail }>
 //! score(&Lab, &Sandbox, &LabRun) -> Score { rule, value, text }  lower is better
 //! update_completion(&Lab, &Sandbox, &mut LabRun) -> Option<Score>   marks the run complete when all met
+//! answer_is_right(&Lab, &LabRun, question) -> Option<bool>      None while unanswered
 //! LabRun { lab_id, started_ms, api_calls, answers, hints_revealed, steps_run, completed }  (serde)
 //!     .set_answer(q, value), .reveal_hint(count), .note_api_call()
 //! progress::LabProgress { kind, version, labs }: record(&LabRun), export_json(), import_json(text)
@@ -117,6 +118,13 @@ pub fn run_step(sandbox: &mut Sandbox, run: &mut LabRun, line: &str) -> Result<S
 /// Runs lines in order, stopping at the first failure.
 pub fn replay(sandbox: &mut Sandbox, run: &mut LabRun, lines: &[String]) -> Result<Vec<String>, StepError> {
     lines.iter().map(|line| run_step(sandbox, run, line)).collect()
+}
+
+/// Whether the learner's answer to `question` is right: None while unanswered (or no such question).
+pub fn answer_is_right(lab: &Lab, run: &LabRun, question: &str) -> Option<bool> {
+    let q = lab.questions.iter().find(|q| q.id == question)?;
+    let raw = run.answers.get(question)?;
+    Some(checks::answer_value(lab, question, raw).is_some_and(|v| q.is_right(v)))
 }
 
 /// Marks the run complete (with its score) the first time every check is met; returns the score then.
