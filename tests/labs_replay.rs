@@ -300,6 +300,30 @@ fn several_problems_are_all_reported() {
 // ---- the step language ----
 
 #[test]
+fn runs_are_deterministic() {
+    let lab = labs::parse_lab_toml(FILE, GOOD).unwrap();
+    let lines: Vec<String> = [
+        "producer add name=p stream=orders rate=1500 bytes=30 keys=hot:3:90",
+        "consumer add kind=polling name=r stream=orders",
+        "wait 4s",
+        "aws kinesis update-shard-count --stream-name orders --target-shard-count 2 --scaling-type UNIFORM_SCALING",
+        "wait 3s",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let once = || {
+        let (mut sandbox, mut run) = labs::start(&lab).unwrap();
+        let out = labs::replay(&mut sandbox, &mut run, &lines).unwrap();
+        let p = &sandbox.producers()[0].producer;
+        (out, p.stats().records_accepted, p.stats().records_throttled, labs::evaluate(&lab, &sandbox, &run))
+    };
+    let first = once();
+    assert!(first.2 > 0, "the hot key throttles");
+    assert_eq!(first, once());
+}
+
+#[test]
 fn step_errors_name_the_line_number_the_line_and_the_reason() {
     let lab = labs::parse_lab_toml(FILE, GOOD).unwrap();
     let (mut sandbox, mut run) = labs::start(&lab).unwrap();
@@ -399,6 +423,18 @@ proptest! {
         let lab = labs::parse_lab_toml(FILE, GOOD).unwrap();
         let (mut sandbox, mut run) = labs::start(&lab).unwrap();
         let _ = labs::run_step(&mut sandbox, &mut run, &line);
+    }
+
+    #[test]
+    fn a_damaged_lab_file_is_refused_without_panicking(start in 0usize..2000, len in 0usize..40, junk in "\\PC{0,6}") {
+        let bytes: Vec<char> = GOOD.chars().collect();
+        let start = start.min(bytes.len());
+        let end = (start + len).min(bytes.len());
+        let damaged: String = bytes[..start].iter().collect::<String>() + &junk + &bytes[end..].iter().collect::<String>();
+        let _ = labs::parse_lab_toml(FILE, &damaged);
+        if let Ok(table) = damaged.parse::<toml::Table>() {
+            let _ = labs::parse_lab_json(FILE, &serde_json::to_string(&table).unwrap());
+        }
     }
 
     #[test]
