@@ -7,7 +7,7 @@
 //! - the stated workload figures appear in the lab's text, so the prose and the computation agree;
 //! - the Firehose timing answers follow from the buffering rule "whichever comes first" (FACTS.md §2).
 
-use kinesis_lab::engine::pricing::compare::read_latency_ms;
+use kinesis_lab::engine::pricing::compare::{read_latency_ms, CLASSIC_LATENCY_MS_PER_CONSUMER, EFO_LATENCY_MS};
 use kinesis_lab::engine::pricing::{
     cheapest_meeting_latency, estimate_streams_on_demand, estimate_streams_provisioned, size_shards, CapacityMode,
     Design, Rates, Workload,
@@ -173,6 +173,10 @@ fn pricing_lab_retention_costs_are_the_engines() {
 fn pricing_lab_latency_answer_is_the_engines() {
     let lab = load(PRICING_LAB);
     assert_eq!(number_answer(&lab, "latency-three-classic"), read_latency_ms(&workload(3, 0, 168)) as f64);
+    // The rule the prompt states is the engine's.
+    let prompt = question(&lab, "latency-three-classic")["prompt"].as_str().unwrap_or_default();
+    assert!(prompt.contains(&format!("about {} ms", CLASSIC_LATENCY_MS_PER_CONSUMER)), "{prompt}");
+    assert!(prompt.contains(&format!("about {} ms however many", EFO_LATENCY_MS)), "{prompt}");
 }
 
 #[test]
