@@ -129,11 +129,27 @@ test('a timed DEA-C01 exam: answer, flag, review, submit, score, go through a mi
       assert.equal(await page.locator('.exam-option-why').count(), await page.locator('.exam-why li').count());
     }
     await screenshot(page, 'exam-study-explanation.png');
+    for (const href of await page.locator('[data-testid="exam-prove-it"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      assert.match(href, /^#\/(streams|firehose)$|^#\/labs\?lab=[a-z-]+$/, 'Prove it opens a built sandbox or a lab');
+    }
 
-    // Reload: both attempts are in the history.
+    // A scenario about a note AWS has overtaken carries the badge and the correction.
+    await page.getByTestId('exam-see-results').click();
+    await page.getByTestId('exam-new').click();
+    await page.locator('#exam-topic').selectOption('service-status');
+    await page.locator('#exam-count').fill('1');
+    await page.getByTestId('exam-start').click();
+    await page.getByTestId('exam-question').waitFor();
+    await answerShown(page);
+    await page.getByTestId('exam-check').click();
+    await page.getByTestId('exam-currency').waitFor();
+    assert.match(await page.getByTestId('exam-currency').innerText(), /^(Outdated|Wrong) note$/);
+    assert.match(await page.locator('.exam-correction').innerText(), /^What AWS does today: ./);
+
+    // Reload: the three attempts are in the history.
     await page.reload();
     await page.getByTestId('exam-history').waitFor({ timeout: 30_000 });
-    assert.equal(await page.getByTestId('exam-history-row').count(), 2);
+    assert.equal(await page.getByTestId('exam-history-row').count(), 3);
     await screenshot(page, 'exam-history.png');
 
     // Export: the engine's versioned progress as JSON.
@@ -142,15 +158,15 @@ test('a timed DEA-C01 exam: answer, flag, review, submit, score, go through a mi
     await download.saveAs(file);
     const saved = JSON.parse(await readFile(file, 'utf8'));
     assert.equal(saved.version, 1);
-    assert.equal(saved.history.length, 2);
-    assert.equal(saved.history[1].questions.length, 5);
-    assert.equal(saved.history[1].flagged.length, 1);
+    assert.equal(saved.history.length, 3);
+    assert.equal(saved.history[2].questions.length, 5);
+    assert.equal(saved.history[2].flagged.length, 1);
 
     // A file that is not progress is refused and changes nothing.
     await page.locator('#exam-import').setInputFiles({ name: 'junk.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 99}') });
     await page.getByTestId('exam-notice').waitFor();
     assert.match(await page.getByTestId('exam-notice').innerText(), /could not be imported/);
-    assert.equal(await page.getByTestId('exam-history-row').count(), 2);
+    assert.equal(await page.getByTestId('exam-history-row').count(), 3);
 
     assertNoProblems(problems);
   } finally {
