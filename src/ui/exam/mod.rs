@@ -122,7 +122,12 @@ pub fn ExamView() -> impl IntoView {
         }
         .into_any(),
         Ok(bank) => {
-            let (progress, problem) = store::load(bank);
+            let (mut progress, problem) = store::load(bank);
+            // A timed attempt whose time ran out while the page was closed is submitted now, by the engine.
+            let expired = progress.check_deadline(bank, wall_now_ms());
+            let problem = problem.or_else(|| {
+                expired.then(|| "The time of your timed attempt ran out while you were away: it was submitted as it stood.".to_string())
+            });
             let ui = ExamUi {
                 bank,
                 progress: RwSignal::new(progress),

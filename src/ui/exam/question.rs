@@ -29,7 +29,7 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
         let tag = el.tag_name().to_ascii_lowercase();
         let text_input = tag == "input"
             && el.get_attribute("type").is_none_or(|t| !matches!(t.as_str(), "radio" | "checkbox"));
-        text_input || matches!(tag.as_str(), "textarea" | "select") || el.closest(".terminal").ok().flatten().is_some()
+        text_input || matches!(tag.as_str(), "textarea" | "select")
     })
 }
 
