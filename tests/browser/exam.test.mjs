@@ -104,34 +104,45 @@ test('a timed DEA-C01 exam: answer, flag, review, submit, score, go through a mi
     assert.ok((await page.locator('[data-testid="exam-review-item"]').count()) >= 2, 'unanswered items are listed too');
     await screenshot(page, 'exam-results.png');
 
-    // Study mode: one question, answered with the keys; the explanation shows at once and takes focus.
+    // Study mode, with the keys: a "choose two" question answered with one option (so surely wrong); the
+    // explanation shows at once, explains every option and takes focus.
     await page.getByTestId('exam-new').click();
     await page.getByTestId('exam-setup').waitFor();
     await page.getByTestId('exam-mode-study').check();
+    await page.locator('#exam-topic').selectOption('certifications');
     await page.locator('#exam-count').fill('1');
     await page.getByTestId('exam-start').click();
     await page.getByTestId('exam-question').waitFor();
-    const kind = await page.getByTestId('exam-question').getAttribute('data-kind');
-    if (kind === 'numeric') {
-      await page.getByTestId('exam-number').fill('-12345');
-      await page.getByTestId('exam-number').press('Enter');
-    } else {
-      await page.locator('#exam-question-heading').focus();
-      await page.keyboard.press('2');
-      assert.ok(await page.getByTestId('exam-option-1').isChecked(), 'key 2 chooses option 2');
-      await page.keyboard.press('Enter');
-    }
+    assert.equal(await page.getByTestId('exam-question').getAttribute('data-kind'), 'multiple');
+    assert.match(await page.locator('#exam-answer-hint').innerText(), /^Choose 2 answers\.$/);
+    await page.keyboard.press('2');
+    assert.ok(await page.getByTestId('exam-option-1').isChecked(), 'key 2 ticks option 2');
+    await page.keyboard.press('Enter');
     await page.getByTestId('exam-explanation').waitFor();
     assert.ok(await page.evaluate(() => document.activeElement?.id === 'exam-explanation'), 'focus moves to the explanation');
-    assert.match(await page.getByTestId('exam-verdict').innerText(), /Right|Wrong/);
-    if (kind !== 'numeric') {
-      assert.ok((await page.locator('.exam-why li').count()) >= 3, 'every option is explained');
-      assert.equal(await page.locator('.exam-option-why').count(), await page.locator('.exam-why li').count());
-    }
+    assert.equal(await page.getByTestId('exam-verdict').innerText(), '✗ Wrong');
+    const options = await page.locator('.exam-why li').count();
+    assert.ok(options >= 3, 'every option is listed');
+    assert.equal(await page.locator('.exam-option-why').count(), options, 'and explained');
+    assert.equal(await page.locator('.exam-why li.correct').count(), 2);
     await screenshot(page, 'exam-study-explanation.png');
+
+    // A numeric question: the number and its unit, the tolerance applied by the engine, the worked answer.
+    await page.getByTestId('exam-see-results').click();
+    await page.getByTestId('exam-new').click();
+    await page.locator('#exam-topic').selectOption('shard-math');
+    await page.locator('#exam-count').fill('1');
+    await page.getByTestId('exam-start').click();
+    await page.getByTestId('exam-number').waitFor();
+    await page.getByTestId('exam-number').fill('-12345');
+    await page.getByTestId('exam-number').press('Enter');
+    await page.getByTestId('exam-explanation').waitFor();
+    assert.equal(await page.getByTestId('exam-verdict').innerText(), '✗ Wrong');
+    assert.match(await page.getByTestId('exam-expected').innerText(), /^[\d.]+ \S+/);
     for (const href of await page.locator('[data-testid="exam-prove-it"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
       assert.match(href, /^#\/(streams|firehose)$|^#\/labs\?lab=[a-z-]+$/, 'Prove it opens a built sandbox or a lab');
     }
+    await screenshot(page, 'exam-study-numeric.png');
 
     // A scenario about a note AWS has overtaken carries the badge and the correction.
     await page.getByTestId('exam-see-results').click();
@@ -146,10 +157,10 @@ test('a timed DEA-C01 exam: answer, flag, review, submit, score, go through a mi
     assert.match(await page.getByTestId('exam-currency').innerText(), /^(Outdated|Wrong) note$/);
     assert.match(await page.locator('.exam-correction').innerText(), /^What AWS does today: ./);
 
-    // Reload: the three attempts are in the history.
+    // Reload: the four attempts are in the history.
     await page.reload();
     await page.getByTestId('exam-history').waitFor({ timeout: 30_000 });
-    assert.equal(await page.getByTestId('exam-history-row').count(), 3);
+    assert.equal(await page.getByTestId('exam-history-row').count(), 4);
     await screenshot(page, 'exam-history.png');
 
     // Export: the engine's versioned progress as JSON.
@@ -158,15 +169,15 @@ test('a timed DEA-C01 exam: answer, flag, review, submit, score, go through a mi
     await download.saveAs(file);
     const saved = JSON.parse(await readFile(file, 'utf8'));
     assert.equal(saved.version, 1);
-    assert.equal(saved.history.length, 3);
-    assert.equal(saved.history[2].questions.length, 5);
-    assert.equal(saved.history[2].flagged.length, 1);
+    assert.equal(saved.history.length, 4);
+    assert.equal(saved.history[3].questions.length, 5);
+    assert.equal(saved.history[3].flagged.length, 1);
 
     // A file that is not progress is refused and changes nothing.
     await page.locator('#exam-import').setInputFiles({ name: 'junk.json', mimeType: 'application/json', buffer: Buffer.from('{"version": 99}') });
     await page.getByTestId('exam-notice').waitFor();
     assert.match(await page.getByTestId('exam-notice').innerText(), /could not be imported/);
-    assert.equal(await page.getByTestId('exam-history-row').count(), 3);
+    assert.equal(await page.getByTestId('exam-history-row').count(), 4);
 
     assertNoProblems(problems);
   } finally {
