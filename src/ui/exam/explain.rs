@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::use_exam;
+use super::{display_order, use_exam};
 use crate::exam::session::SavedAnswer;
 use crate::exam::{Currency, Kind, Scenario, Tolerance};
 use crate::viz::route::Route;
@@ -89,13 +89,13 @@ pub fn Explanation(id: String, given: Option<SavedAnswer>, focus_id: &'static st
                 }.into_any(),
                 _ => view! {
                     <ul class="exam-why">
-                        {s.options.iter().enumerate().map(|(i, o)| {
+                        {display_order(&ui, s).into_iter().enumerate().filter_map(|(k, i)| s.options.get(i).map(|o| (k, i, o))).map(|(k, i, o)| {
                             let mine = chosen(given.as_ref(), i);
                             view! {
                                 <li class:correct=o.correct class:mine=mine>
                                     <span class="exam-mark">{if o.correct { "✓ Correct" } else { "✗ Wrong" }}</span>
                                     {mine.then_some(" · your choice")}
-                                    <span class="exam-option-text">{format!(" {}. {}", i + 1, o.text)}</span>
+                                    <span class="exam-option-text">{format!(" {}. {}", k + 1, o.text)}</span>
                                     <span class="exam-option-why">{o.explanation.clone()}</span>
                                 </li>
                             }

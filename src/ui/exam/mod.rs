@@ -24,6 +24,8 @@ use leptos::prelude::*;
 
 use crate::exam::bank::{load_embedded_bank, Bank, BankError};
 use crate::exam::session::{Attempt, ExamError, ExamProgress, Filter, Mode};
+use crate::exam::Scenario;
+use crate::viz::exam_text::{option_order, option_seed};
 
 /// Which screen the page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,13 @@ impl ExamUi {
     pub fn with_attempt<T>(&self, f: impl FnOnce(Option<&Attempt>) -> T) -> T {
         self.progress.with(|p| f(p.current.as_ref()))
     }
+}
+
+/// The order the current attempt shows a scenario's options in (shuffled per attempt: the bank lists the
+/// correct option first). Answers stay in the bank's indices.
+pub fn display_order(ui: &ExamUi, s: &Scenario) -> Vec<usize> {
+    let started = ui.progress.with_untracked(|p| p.current.as_ref().map_or(0, |a| a.started_ms));
+    option_order(s.options.len(), option_seed(started, &s.id))
 }
 
 /// "no scenario matches" → "No scenario matches." for the notice line.

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::explain::Explanation;
 use super::timer::Countdown;
-use super::{focus_later, sentence, use_exam, wall_now_ms, Screen};
+use super::{display_order, focus_later, sentence, use_exam, wall_now_ms, Screen};
 use crate::exam::session::{ExamError, Mode, SavedAnswer};
 use crate::exam::{Kind, Scenario};
 use crate::viz::exam_text::parse_number;
@@ -201,15 +201,18 @@ fn QuestionCard(id: String) -> impl IntoView {
         changed();
     };
 
+    let order = display_order(&ui, s);
+    let key_order = order.clone();
     let keys = window_event_listener(keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing(&ev) {
             return;
         }
         let key = ev.key();
         if let Some(d) = key.parse::<usize>().ok().filter(|d| (1..=9).contains(d)) {
-            if d <= s.options.len() {
+            // The key is the number shown, i.e. a position in the shuffled order.
+            if let Some(&i) = key_order.get(d - 1) {
                 ev.prevent_default();
-                toggle(d - 1);
+                toggle(i);
             }
         } else if key == "Enter" {
             let on_button = ev
@@ -256,15 +259,16 @@ fn QuestionCard(id: String) -> impl IntoView {
                     }.into_any(),
                     _ => view! {
                         <ol class="exam-options">
-                            {s.options.iter().enumerate().map(|(i, o)| {
-                                let input_id = format!("exam-option-{i}");
+                            {order.iter().copied().enumerate().filter_map(|(k, i)| s.options.get(i).map(|o| (k, i, o))).map(|(k, i, o)| {
+                                // k: the position shown (and its key), i: the option in the bank.
+                                let input_id = format!("exam-option-{k}");
                                 view! {
                                     <li>
                                         <input type=input_type id=input_id.clone() name=group.clone() value=i.to_string()
-                                            data-testid=format!("exam-option-{i}")
+                                            data-testid=format!("exam-option-{k}")
                                             prop:checked=move || selected.with(|v| v.contains(&i))
                                             on:change=move |_| toggle(i) />
-                                        <label for=input_id><kbd aria-hidden="true">{i + 1}</kbd>" "{o.text.clone()}</label>
+                                        <label for=input_id><kbd aria-hidden="true">{k + 1}</kbd>" "{o.text.clone()}</label>
                                     </li>
                                 }
                             }).collect_view()}
