@@ -32,7 +32,7 @@ fn expected_text(s: &Scenario) -> String {
     let unit = s.unit.as_deref().unwrap_or("");
     let answer = s.answer.map_or("?".to_string(), |a| a.to_string());
     let tolerance = match s.tolerance {
-        Some(Tolerance::Absolute(t)) if t == 0.0 => "exactly".to_string(),
+        Some(Tolerance::Absolute(0.0)) => "exactly".to_string(),
         Some(Tolerance::Absolute(t)) => format!("± {t}"),
         Some(Tolerance::Percent(p)) => format!("± {p} %"),
         None => String::new(),
