@@ -632,25 +632,45 @@ fn rule_prove_it_names_an_existing_sandbox_route() {
     let route = replace(&good("a"), "sandbox = \"streams\"", "sandbox = \"kafka\"");
     assert_only(
         &route,
-        err(
-            Some("a"),
-            Some("prove_it.sandbox"),
-            "no sandbox route #/kafka; the sandboxes are #/streams, #/firehose, #/analytics, #/video",
-        ),
+        err(Some("a"), Some("prove_it.sandbox"), "no sandbox route #/kafka; the sandboxes are #/streams, #/firehose"),
     );
     let exam_page = replace(&good("a"), "sandbox = \"streams\"", "sandbox = \"exam\"");
     assert_eq!(errors_of(&exam_page).len(), 1, "#/exam is a route but not a sandbox");
     let lab = replace(&good("a"), "sandbox = \"streams\"", "lab = \"hot-shard\"");
-    assert_only(
-        &lab,
-        err(Some("a"), Some("prove_it.lab"), "no lab named \"hot-shard\" (no labs exist yet: link a sandbox instead)"),
-    );
+    let labs = kinesis_lab::exam::bank::KNOWN_LABS.join(", ");
+    assert_only(&lab, err(Some("a"), Some("prove_it.lab"), &format!("no lab named \"hot-shard\"; the labs are: {labs}")));
     let both = replace(&good("a"), "sandbox = \"streams\"", "sandbox = \"streams\", lab = \"x\"");
     assert_only(&both, err(Some("a"), Some("prove_it"), "prove_it names exactly one of sandbox or lab"));
     // A lab that exists in the catalog is accepted.
     let mut with_labs = catalog();
     with_labs.labs.push("hot-shard".into());
     assert!(parse_bank(&[("bad.toml", &lab)], &with_labs).is_ok());
+    let known = replace(&good("a"), "sandbox = \"streams\"", "lab = \"shard-math\"");
+    assert!(parse_bank(&[("ok.toml", &known)], &catalog()).is_ok(), "a lab of KNOWN_LABS is accepted");
+}
+
+/// Issue 6: "Prove it" opens a state that exists. The Analytics and Video sandboxes are not built (their route
+/// shows a "not built yet" page), so a scenario may not send the learner there.
+#[test]
+fn rule_prove_it_refuses_a_sandbox_that_is_not_built() {
+    for unbuilt in ["analytics", "video"] {
+        let bad = replace(&good("a"), "sandbox = \"streams\"", &format!("sandbox = \"{unbuilt}\""));
+        assert_only(
+            &bad,
+            err(
+                Some("a"),
+                Some("prove_it.sandbox"),
+                &format!("no sandbox route #/{unbuilt}; the sandboxes are #/streams, #/firehose"),
+            ),
+        );
+    }
+    let bank = load_bank().expect("the bank loads");
+    for s in &bank.scenarios {
+        if let Some(p) = &s.prove_it {
+            let route = kinesis_lab::viz::route::Route::from_hash(&p.route());
+            assert!(route.is_built() || p.lab.is_some(), "{}: {}", s.id, p.route());
+        }
+    }
 }
 
 #[test]

@@ -122,3 +122,24 @@ fn progress_exports_imports_and_refuses_damage() {
     let loaded = ExamProgress::import(&renamed, &bank).unwrap();
     assert!(!loaded.review.contains_key("gone-001"), "ids no longer in the bank are dropped");
 }
+
+#[test]
+fn the_filter_narrows_by_difficulty_and_reads_progress_saved_without_it() {
+    let bank = bank();
+    let all = Filter::default().count(&bank);
+    let easy = Filter { difficulties: vec![1], ..Filter::default() };
+    let hard = Filter { difficulties: vec![3], ..Filter::default() };
+    assert!(easy.count(&bank) > 0 && hard.count(&bank) > 0);
+    assert!(easy.count(&bank) + hard.count(&bank) < all, "difficulty 2 exists too");
+    let mut p = ExamProgress::default();
+    let ids = p.start(&bank, hard.clone(), Mode::Study, 50, T0, 5).unwrap().questions.clone();
+    assert_eq!(ids.len(), hard.count(&bank));
+    assert!(ids.iter().all(|id| bank.get(id).unwrap().difficulty == 3));
+    // Progress written before the field existed has no `difficulties`: it reads as "all".
+    let mut saved: serde_json::Value = serde_json::from_str(&p.export()).unwrap();
+    let filter = saved["current"]["filter"].as_object_mut().unwrap();
+    assert!(filter.remove("difficulties").is_some(), "the field is saved");
+    let old = saved.to_string();
+    let loaded = ExamProgress::import(&old, &bank).unwrap();
+    assert!(loaded.current.unwrap().filter.difficulties.is_empty());
+}

@@ -19,7 +19,7 @@
 //! difficulty = 2                            # 1..=3
 //! sources = [{ seed = "000_02edc0dc046d171c.txt", section = "Shards" }, { facts = "§1 Writes" }]
 //! exams = [{ exam = "DEA-C01", domain = "Data Ingestion and Transformation" }]
-//! prove_it = { sandbox = "streams" }        # optional: a sandbox route (#/streams) or, later, a lab
+//! prove_it = { sandbox = "streams" }        # optional: a built sandbox (#/streams) or { lab = "shard-math" }
 //!
 //! [[scenario.options]]                      # single and multiple only
 //! text = "..."
@@ -33,8 +33,8 @@
 //! tolerance, unit and explanation and no options; every option has an explanation and option texts
 //! differ; at least one source; a cited note (seed) and its section exist in `labs/seed-sections.toml`
 //! (generated from the notes by `scripts/seed_sections.py`); a cited FACTS section exists in
-//! `labs/sources.toml`; exams and their domains come from the exam guides; `prove_it` names a sandbox
-//! route that exists; `outdated` and `wrong` carry a correction and `current` does not; difficulty 1–3.
+//! `labs/sources.toml`; exams and their domains come from the exam guides; `prove_it` names a built
+//! sandbox route or a known lab; `outdated` and `wrong` carry a correction and `current` does not; difficulty 1–3.
 
 pub mod bank;
 pub mod notes;
@@ -170,18 +170,18 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProveIt {
-    /// A guided lab's id (no labs exist yet, so none validates today).
+    /// A guided lab's id (one of [`bank::KNOWN_LABS`]).
     pub lab: Option<String>,
-    /// A sandbox: `streams`, `firehose`, `analytics` or `video`.
+    /// A built sandbox: `streams` or `firehose` (`analytics` and `video` are refused until they exist).
     pub sandbox: Option<String>,
 }
 
 impl ProveIt {
-    /// The app's hash route for this link, e.g. `#/streams` (labs live under `#/labs/<id>`).
+    /// The app's hash route for this link, e.g. `#/streams`, or `#/labs?lab=<id>` for a lab.
     pub fn route(&self) -> String {
         match (&self.sandbox, &self.lab) {
             (Some(s), _) => format!("#/{s}"),
-            (None, Some(l)) => format!("#/labs/{l}"),
+            (None, Some(l)) => format!("#/labs?lab={l}"),
             (None, None) => "#/".to_string(),
         }
     }
@@ -391,7 +391,7 @@ mod tests {
         let p = ProveIt { sandbox: Some("firehose".into()), lab: None };
         assert_eq!(p.route(), "#/firehose");
         let p = ProveIt { sandbox: None, lab: Some("hot-shard".into()) };
-        assert_eq!(p.route(), "#/labs/hot-shard");
+        assert_eq!(p.route(), "#/labs?lab=hot-shard");
     }
 
     #[test]

@@ -33,19 +33,8 @@ use super::Currency;
 /// Where the map's files live, as `crate::content` names them.
 pub const NOTES_DIR: &str = "labs/notes/";
 
-/// The guided labs a claim may link to (`#/labs?lab=<id>`). `crate::exam::bank::KNOWN_LABS` is still
-/// empty on this branch (another branch fills it as the labs land); when it is filled, this list should
-/// become that constant so there is one list of labs.
-pub const LAB_IDS: &[&str] = &[
-    "shard-math",
-    "resharding-lineage",
-    "streams-vs-firehose",
-    "retention-fanout-pricing",
-    "kpl-aggregation-retries",
-    "kcl-checkpoint-failover",
-    "firehose-buffering-transforms",
-    "hot-shard-detection",
-];
+/// The guided labs a claim may link to (`#/labs?lab=<id>`): the one list in `crate::labs`.
+pub const LAB_IDS: &[&str] = crate::labs::LAB_IDS;
 
 /// One checkable statement a note makes.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

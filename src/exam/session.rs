@@ -35,6 +35,9 @@ pub struct Filter {
     pub services: Vec<Service>,
     /// Only these topics (all when empty).
     pub topics: Vec<String>,
+    /// Only these difficulties, 1–3 (all when empty). Defaulted so progress saved before it existed reads.
+    #[serde(default)]
+    pub difficulties: Vec<u8>,
     /// Only items whose review is due (spaced repetition).
     pub due_only: bool,
 }
@@ -44,6 +47,13 @@ impl Filter {
         self.exam.is_none_or(|e| s.exams.iter().any(|r| r.exam == e))
             && (self.services.is_empty() || self.services.contains(&s.domain))
             && (self.topics.is_empty() || self.topics.contains(&s.topic))
+            && (self.difficulties.is_empty() || self.difficulties.contains(&s.difficulty))
+    }
+
+    /// How many of the bank's scenarios this filter lets through (before `due_only`): what the setup
+    /// screen shows while the learner narrows the choice.
+    pub fn count(&self, bank: &Bank) -> usize {
+        bank.scenarios.iter().filter(|s| self.accepts(s)).count()
     }
 }
 

@@ -71,7 +71,8 @@ use crate::sim::Sandbox;
 /// The folder of guided labs in the embedded content.
 pub const LABS_FOLDER: &str = "labs/guided/";
 
-/// The eight lab ids other pages link to (issue 5). Not all need exist yet.
+/// The eight lab ids other pages link to (issue 5): exam scenarios' prove-it links and the notes map use
+/// this list; `tests/labs_replay.rs` checks each has a lab file.
 pub const LAB_IDS: &[&str] = &[
     "shard-math",
     "resharding-lineage",

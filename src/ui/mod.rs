@@ -4,11 +4,12 @@
 //!
 //! Code map: `lab` holds the shared state (the `Sandbox`) and the call helper; `clock` the clock bar and
 //! its animation loop; `theme`, `shortcuts` the frame's services; `streams` the Data Streams sandbox;
-//! `firehose` the Firehose sandbox (designer, buffers, deliveries, the simulated S3); `coming` the sections not built yet; `format` pure text helpers. Routes live in `viz::route`.
+//! `firehose` the Firehose sandbox (designer, buffers, deliveries, the simulated S3); `exam` the exam practice page; `coming` the sections not built yet; `format` pure text helpers. Routes live in `viz::route`.
 
 mod chart;
 mod clock;
 mod coming;
+mod exam;
 mod firehose;
 mod format;
 mod lab;
@@ -131,6 +132,7 @@ fn App() -> impl IntoView {
                         </p>
                         <notes::NotesView />
                     }.into_any(),
+                    Route::Exam => view! { <exam::ExamView /> }.into_any(),
                     other => view! { <coming::Coming route=other /> }.into_any(),
                 }}
             </main>

@@ -10,7 +10,7 @@ use crate::ui::theme::use_theme;
 use crate::viz::route::Route;
 
 /// (keys, what they do): the overlay's content, and the single place the bindings are described.
-pub const SHORTCUTS: [(&str, &str); 13] = [
+pub const SHORTCUTS: [(&str, &str); 15] = [
     ("?", "Show or hide this list"),
     ("Space", "Play or pause the simulated clock"),
     (".", "Pause and step the clock 1 second"),
@@ -23,6 +23,8 @@ pub const SHORTCUTS: [(&str, &str); 13] = [
     ("g then l", "Go to Labs"),
     ("g then e", "Go to Exam practice"),
     ("g then n", "Go to Study notes"),
+    ("1 – 9", "Exam practice: choose that answer option"),
+    ("Enter", "Exam practice, study mode: check the answer"),
     ("Esc", "Close this list"),
 ];
 

@@ -47,6 +47,12 @@ impl Route {
         matches!(self, Route::Streams | Route::Firehose | Route::Analytics | Route::Video)
     }
 
+    /// Whether the section exists today (the others show a "not built yet" page): what a link that promises
+    /// "prove it" may point to.
+    pub fn is_built(self) -> bool {
+        matches!(self, Route::Streams | Route::Firehose | Route::Exam)
+    }
+
     /// Reads a location hash (`#/streams`, `#/streams?x=1`, `` or junk). Unknown paths fall back to the
     /// Streams sandbox rather than a blank page.
     pub fn from_hash(hash: &str) -> Route {
