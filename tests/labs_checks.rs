@@ -173,7 +173,7 @@ fn consumer_predicates() {
 fn firehose_predicates() {
     let (lab, mut sb, mut run) = setup();
     let status = Predicate::FirehoseStatus { delivery_stream: "logs".into(), status: "ACTIVE".into() };
-    let objects = Predicate::FirehoseObjects { delivery_stream: "logs".into(), at_least: 1, prefix: None };
+    let objects = Predicate::FirehoseObjects { delivery_stream: "logs".into(), at_least: 1, prefix: None, flushed_by: None };
     let delivered = Predicate::FirehoseRecordsDelivered { delivery_stream: "logs".into(), at_least: 2 };
     for p in [&status, &objects, &delivered] {
         assert!(!eval(p, &lab, &sb, &run).met, "{p:?}");
@@ -193,7 +193,7 @@ fn firehose_predicates() {
         let o = eval(p, &lab, &sb, &run);
         assert!(o.met, "{p:?}: {}", o.detail);
     }
-    let elsewhere = Predicate::FirehoseObjects { delivery_stream: "logs".into(), at_least: 1, prefix: Some("nothing-here/".into()) };
+    let elsewhere = Predicate::FirehoseObjects { delivery_stream: "logs".into(), at_least: 1, prefix: Some("nothing-here/".into()), flushed_by: None };
     assert!(!eval(&elsewhere, &lab, &sb, &run).met);
 }
 

@@ -390,14 +390,15 @@ pub fn evaluate_predicate(p: &Predicate, lab: &Lab, sandbox: &Sandbox, run: &Lab
                 format!("{producer}: {got} {} (wanted {} {value})", field_name(*field), op.symbol()),
             )
         }
-        Predicate::FirehoseObjects { delivery_stream, at_least, prefix } => {
+        Predicate::FirehoseObjects { delivery_stream, at_least, prefix, flushed_by } => {
             let prefix = prefix.as_deref().unwrap_or("");
             let n = observe_firehose::deliveries(&sandbox.firehose.engine, Some(delivery_stream), usize::MAX)
                 .iter()
-                .filter(|d| d.key.starts_with(prefix))
+                .filter(|d| d.key.starts_with(prefix) && flushed_by.as_deref().is_none_or(|r| d.reason == r))
                 .count() as u64;
             let under = if prefix.is_empty() { String::new() } else { format!(" under {prefix}") };
-            outcome(n >= *at_least, format!("{n} of at least {at_least} objects{under} from {delivery_stream}"))
+            let by = flushed_by.as_deref().map_or(String::new(), |r| format!(" flushed by {r}"));
+            outcome(n >= *at_least, format!("{n} of at least {at_least} objects{under}{by} from {delivery_stream}"))
         }
         Predicate::FirehoseRecordsDelivered { delivery_stream, at_least } => {
             let n: u64 = observe_firehose::deliveries(&sandbox.firehose.engine, Some(delivery_stream), usize::MAX)

@@ -192,7 +192,8 @@ pub enum ProducerField {
     Accepted,
     /// Records refused with ProvisionedThroughputExceededException.
     Throttled,
-    /// Resends of throttled records (sent − accepted − throttled is never negative; retried = sent − first tries).
+    /// Throttled records that were (or will be) resent: throttled attempts minus those still waiting and
+    /// those dropped after RecordTtl; 0 when retries are off. An estimate from the producer's counters.
     Retried,
     /// User records dropped after RecordTtl or a full backlog.
     Dropped,
@@ -316,11 +317,15 @@ pub enum Predicate {
         op: Op,
         value: f64,
     },
+    /// Objects the delivery stream wrote (under `prefix`). `flushed_by` (extra): only objects whose
+    /// buffer was flushed by that hint, `size` or `interval` (the delivery timeline's reason).
     FirehoseObjects {
         delivery_stream: String,
         at_least: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         prefix: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        flushed_by: Option<String>,
     },
     FirehoseRecordsDelivered {
         delivery_stream: String,

@@ -45,6 +45,9 @@
 //!   `failover=10s` (kcl), `start=trim-horizon|latest`; `keys=fixed:K` is K keys `key-0`… chosen
 //!   uniformly, `keys=hot:K:PCT` gives `key-0` PCT % of the records; `bytes=B` makes each record's data
 //!   exactly B bytes (without it, the producers panel's default JSON template).
+//! - `function add name=N builtin=newline|filter|csv …`: the Firehose Lambda tab's built-in transforms
+//!   (not an API call); `firehose_objects` takes `flushed_by = "size" | "interval"` (the delivery
+//!   timeline's reason), to prove which buffering hint triggered a delivery.
 
 pub mod checks;
 pub mod format;

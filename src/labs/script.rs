@@ -14,9 +14,14 @@
 //!   [start=trim-horizon|latest] [failover=10s]`, `consumer stop-worker N W`, `consumer start-worker N W`,
 //!   `consumer remove N`: the consumers panel.
 //! - `answer <question-id> <value>`: a learner's answer (a number, or a choice's index or option text).
+//! - `function add name=N builtin=newline|filter|csv [field=F equals=V keep=on|off] [columns=a,b
+//!   delimiter=C]`: the Firehose page's Lambda tab saving a built-in transform function
+//!   (`engine::firehose::transform::BuiltinTransform`); not an API call. A delivery stream names it by
+//!   its ARN `arn:aws:lambda:<region>:<account>:function:N` in a Lambda processor.
 
 use std::fmt;
 
+use crate::engine::firehose::transform::{BuiltinTransform, TransformFunction};
 use crate::engine::time::EpochMillis;
 use crate::sim::consumers::{
     seed_from_name, Consumer, FanOutConfig, FanOutConsumer, KclConfig, KclGroup, PollingConfig, PollingConsumer,
@@ -116,6 +121,8 @@ pub enum StepLine {
     ConsumerStartWorker { consumer: String, worker: String },
     ConsumerRemove(String),
     Answer { question: String, value: String },
+    /// `function add …`: a built-in transform function saved in the Lambda tab.
+    FunctionAdd { name: String, transform: BuiltinTransform },
 }
 
 impl StepLine {
@@ -314,6 +321,43 @@ fn parse_consumer_add(words: &[&str]) -> Result<ConsumerSpec, String> {
     })
 }
 
+/// `function add name=N builtin=newline|filter|csv …`: the Lambda tab's built-in functions, with the same
+/// settings checks (`BuiltinTransform::validate`) and name rule as the tab.
+fn parse_function_add(words: &[&str]) -> Result<StepLine, String> {
+    let o = Options::parse(words, &["name", "builtin", "field", "equals", "keep", "columns", "delimiter"])?;
+    let name = o.required("name")?.to_string();
+    let builtin = o.required("builtin")?;
+    let only_for = |keys: &[&str], kind: &str| -> Result<(), String> {
+        match keys.iter().find(|k| o.get(k).is_some()) {
+            Some(k) if builtin != kind => Err(format!("option `{k}=` is for builtin={kind} only")),
+            _ => Ok(()),
+        }
+    };
+    only_for(&["field", "equals", "keep"], "filter")?;
+    only_for(&["columns", "delimiter"], "csv")?;
+    let transform = match builtin {
+        "newline" => BuiltinTransform::AppendNewline,
+        "filter" => BuiltinTransform::FilterByField {
+            field: o.required("field")?.to_string(),
+            equals: o.required("equals")?.to_string(),
+            keep_matching: o.switch("keep", true)?,
+        },
+        "csv" => {
+            let delimiter_text = o.get("delimiter").unwrap_or(",");
+            let mut chars = delimiter_text.chars();
+            let delimiter = match (chars.next(), chars.next()) {
+                (Some(c), None) => c,
+                _ => return Err(format!("`delimiter={delimiter_text}`: the delimiter is one character")),
+            };
+            let columns = o.required("columns")?.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect();
+            BuiltinTransform::JsonToCsv { columns, delimiter }
+        }
+        v => return Err(format!("`builtin={v}`: write builtin=newline, builtin=filter or builtin=csv")),
+    };
+    TransformFunction::Builtin { name: name.clone(), transform: transform.clone() }.validate()?;
+    Ok(StepLine::FunctionAdd { name, transform })
+}
+
 fn one_name<'a>(words: &[&'a str], usage: &str) -> Result<&'a str, String> {
     match words {
         [name] => Ok(name),
@@ -373,8 +417,12 @@ pub fn parse_line(line: &str) -> Result<StepLine, String> {
             }
             _ => Err("write `answer <question-id> <value>`".into()),
         },
+        "function" => match words.get(1).copied() {
+            Some("add") => parse_function_add(&words[2..]),
+            _ => Err("write `function add name=N builtin=newline|filter|csv …`".into()),
+        },
         other => Err(format!(
-            "unknown step `{other}` (steps: aws, expect-error, wait, fast-forward, producer, consumer, answer)"
+            "unknown step `{other}` (steps: aws, expect-error, wait, fast-forward, producer, consumer, answer, function)"
         )),
     }
 }
@@ -560,6 +608,11 @@ pub fn execute(sandbox: &mut Sandbox, run: &mut LabRun, step: &StepLine) -> Resu
         StepLine::Answer { question, value } => {
             run.answers.insert(question.clone(), value.clone());
             Ok(format!("answer to {question}: {value}"))
+        }
+        StepLine::FunctionAdd { name, transform } => {
+            let function = TransformFunction::Builtin { name: name.clone(), transform: transform.clone() };
+            let arn = sandbox.firehose.engine.put_function(function).map_err(|e| e.message)?;
+            Ok(format!("function {name} saved: {arn}"))
         }
     }
 }

@@ -50,6 +50,9 @@ pub const STREAM_STATUSES: &[&str] = &["CREATING", "ACTIVE", "UPDATING", "DELETI
 pub const STREAM_MODES: &[&str] = &["PROVISIONED", "ON_DEMAND"];
 pub const FIREHOSE_STATUSES: &[&str] =
     &["CREATING", "CREATING_FAILED", "DELETING", "DELETING_FAILED", "ACTIVE", "SUSPENDED"];
+/// What flushed a Firehose buffer, as `observe_firehose::DeliveryView::reason` names it (an `update`
+/// flush is not something a lab asks for).
+pub const FLUSH_REASONS: &[&str] = &["size", "interval"];
 /// A lab's rough length, in minutes: a sanity bound against typos.
 pub const MAX_MINUTES: u32 = 240;
 
@@ -309,7 +312,15 @@ fn check_predicate(file: &str, field: &str, p: &Predicate, lab: &Lab, names: &Na
                 err("value", "must be a number".into());
             }
         }
-        Predicate::FirehoseObjects { delivery_stream, .. } | Predicate::FirehoseRecordsDelivered { delivery_stream, .. } => {
+        Predicate::FirehoseObjects { delivery_stream, flushed_by, .. } => {
+            if !names.delivery_streams.contains(delivery_stream) {
+                err("delivery_stream", format!("delivery stream `{delivery_stream}` is never created by the lab"));
+            }
+            if let Some(r) = flushed_by.as_deref().filter(|r| !FLUSH_REASONS.contains(r)) {
+                err("flushed_by", format!("`{r}` is not a flush reason (size or interval)"));
+            }
+        }
+        Predicate::FirehoseRecordsDelivered { delivery_stream, .. } => {
             if !names.delivery_streams.contains(delivery_stream) {
                 err("delivery_stream", format!("delivery stream `{delivery_stream}` is never created by the lab"));
             }

@@ -12,6 +12,7 @@ mod coming;
 mod firehose;
 mod format;
 mod lab;
+mod notes;
 mod partition_key;
 mod persist;
 mod records_panel;
@@ -120,6 +121,15 @@ fn App() -> impl IntoView {
                             "as the Data Streams sandbox, and the same API calls boto3 would make."
                         </p>
                         <firehose::FirehoseView />
+                    }.into_any(),
+                    Route::Notes => view! {
+                        <h1>"Study notes, claim by claim"</h1>
+                        <p class="lede">
+                            "Every claim of the five study notes, restated in our words and checked against AWS today: "
+                            "current, outdated (AWS changed since) or wrong, with the correction and the AWS pages behind it, "
+                            "and the exam scenarios and labs that test it."
+                        </p>
+                        <notes::NotesView />
                     }.into_any(),
                     other => view! { <coming::Coming route=other /> }.into_any(),
                 }}
