@@ -371,6 +371,15 @@ pub fn evaluate_predicate(p: &Predicate, lab: &Lab, sandbox: &Sandbox, run: &Lab
                 ),
             )
         }
+        Predicate::KclReprocessed { consumer, op, value } => {
+            let Some(c) = find_consumer(sandbox, consumer) else { return no_consumer(consumer) };
+            let Consumer::Kcl(g) = c else { return outcome(false, format!("{consumer} is not a KCL application")) };
+            let n = g.total_reprocessed();
+            outcome(
+                op.holds(n as f64, *value),
+                format!("{consumer} processed {n} records a second time (wanted {} {value})", op.symbol()),
+            )
+        }
         Predicate::ProducerStats { producer, field, op, value } => {
             let Some(p) = find_producer(sandbox, producer) else {
                 return outcome(false, format!("there is no producer named {producer}"));

@@ -304,6 +304,13 @@ pub enum Predicate {
     KclNoLossAfterFailover {
         consumer: String,
     },
+    /// Extra: records the KCL application processed a second time (at-least-once duplicates), summed
+    /// over its workers, compared with `op` and `value`.
+    KclReprocessed {
+        consumer: String,
+        op: Op,
+        value: f64,
+    },
     ProducerStats {
         producer: String,
         field: ProducerField,
@@ -359,6 +366,7 @@ impl Predicate {
             Predicate::ConsumerFinishedShards { .. } => "consumer_finished_shards",
             Predicate::KclWorkers { .. } => "kcl_workers",
             Predicate::KclNoLossAfterFailover { .. } => "kcl_no_loss_after_failover",
+            Predicate::KclReprocessed { .. } => "kcl_reprocessed",
             Predicate::ProducerStats { .. } => "producer_stats",
             Predicate::FirehoseObjects { .. } => "firehose_objects",
             Predicate::FirehoseRecordsDelivered { .. } => "firehose_records_delivered",

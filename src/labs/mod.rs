@@ -36,7 +36,8 @@
 //! - Extra predicates: `expired_shards {stream, at_least}` (closed shards past retention);
 //!   `consumer_finished_shards {consumer, at_least}` (shards read to SHARD_END, so parents before
 //!   children); `closed_shards` takes `holding_records = true`; `write_throttling_seen` takes `shard = id`
-//!   or `key = partition key` (the open shard the key hashes to).
+//!   or `key = partition key` (the open shard the key hashes to); `kcl_reprocessed {consumer, op, value}`
+//!   (records a KCL application processed a second time, all workers together).
 //! - `shard_has_children {stream, count_at_least}` counts parent shards (shards with one or more children).
 //! - `kcl_no_loss_after_failover {consumer}`: a worker is stopped, every unfinished lease has a live owner,
 //!   and every shard is within `checks::KCL_CAUGHT_UP_MS` of the latest record.

@@ -298,6 +298,12 @@ fn check_predicate(file: &str, field: &str, p: &Predicate, lab: &Lab, names: &Na
         | Predicate::ConsumerFinishedShards { consumer, .. }
         | Predicate::KclWorkers { consumer, .. }
         | Predicate::KclNoLossAfterFailover { consumer } => consumer_ref(consumer, &mut err),
+        Predicate::KclReprocessed { consumer, value, .. } => {
+            consumer_ref(consumer, &mut err);
+            if !value.is_finite() || *value < 0.0 {
+                err("value", "must be a number ≥ 0".into());
+            }
+        }
         Predicate::ProducerStats { producer, value, .. } => {
             if !names.producers.contains(producer) {
                 err("producer", format!("producer `{producer}` is never added by the lab's start or solution"));
