@@ -560,3 +560,31 @@ fn removing_a_fan_out_consumer_from_the_sandbox_deregisters_it() {
     sb.advance_to(sb.now_ms() + 5_000);
     assert!(listed(&mut sb).is_empty());
 }
+
+// Source: FACTS.md §1 "Reads" — a shard serves 2 MiB/s of reads shared by all its readers, so two KCL
+// applications at 5 KB/s each are both served. Found by the KCL lab's author: two applications starting
+// together called in the same millisecond, the second was refused for the first one's unpaid bytes, and
+// retrying one idle period later met the same collision every time, so it read almost nothing.
+#[test]
+fn two_kcl_applications_on_one_shard_both_keep_up() {
+    let mut svc = service();
+    stream(&mut svc, "s", 1);
+    let mut second = KclConfig::new("app-2", "s");
+    second.checkpoint_interval_ms = 0;
+    second.record_log_capacity = 1_000_000;
+    let mut consumers = vec![Consumer::Kcl(kcl("s", 1, 0)), Consumer::Kcl(KclGroup::new(second, 1).unwrap())];
+    let payload = "x".repeat(100);
+    let mut written = 0u64;
+    run(&mut svc, &mut consumers, START_MS + 30_000, |svc, _| {
+        for _ in 0..5 {
+            ok(svc, "PutRecord", json!({"StreamName": "s", "PartitionKey": format!("k{written}"), "Data": b64(payload.as_bytes())}));
+            written += 1;
+        }
+    });
+    for c in &consumers {
+        let Consumer::Kcl(g) = c else { unreachable!() };
+        let processed: u64 = g.workers.iter().map(|w| w.stats.records_processed).sum();
+        // Each application is at most a couple of polls (1 s each) behind the producer.
+        assert!(processed + 150 >= written, "{} processed {processed} of {written}", g.config.application_name);
+    }
+}

@@ -629,7 +629,12 @@ impl KclGroup {
             self.calls.throttled += 1;
             self.shard_stats.entry(key.to_string()).or_default().throttled_calls += 1;
             self.history.note_throttled(now_ms);
-            work.next_read_ms = now_ms + idle;
+            // Back off half an idle period, not a whole one. Two applications on one shard that start
+            // together call in the same millisecond; the first read's bytes are still owed (2 MiB/s per
+            // shard, FACTS.md §1 "Reads"), so the second is refused. Retrying a whole period later would
+            // meet the same collision forever and starve it; half a period puts it out of phase, as the
+            // call latency of real workers does.
+            work.next_read_ms = now_ms + idle / 2;
             return;
         }
         work.iterator = None;
