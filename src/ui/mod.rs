@@ -14,6 +14,7 @@ mod format;
 mod lab;
 mod partition_key;
 mod persist;
+mod pricing;
 mod records_panel;
 mod shortcuts;
 mod streams;
@@ -121,6 +122,7 @@ fn App() -> impl IntoView {
                         </p>
                         <firehose::FirehoseView />
                     }.into_any(),
+                    Route::Pricing => view! { <pricing::PricingView /> }.into_any(),
                     other => view! { <coming::Coming route=other /> }.into_any(),
                 }}
             </main>

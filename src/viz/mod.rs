@@ -6,3 +6,4 @@ pub mod clock;
 pub mod chart;
 pub mod firehose;
 pub mod firehose_info;
+pub mod pricing;
