@@ -8,6 +8,7 @@ pub mod content;
 pub mod cli;
 pub mod engine;
 pub mod exam;
+pub mod labs;
 pub mod sim;
 pub mod viz;
 
