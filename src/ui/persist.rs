@@ -26,7 +26,7 @@ pub const BACKUP_KEY: &str = "kinesis-lab.sandbox.unreadable";
 /// Wall milliseconds of quiet before an automatic save.
 const SAVE_DELAY_MS: u32 = 800;
 
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
@@ -95,7 +95,7 @@ fn snapshot_json(lab: &Lab) -> Result<String, String> {
         .unwrap_or_else(|| Err("the simulation is no longer running".into()))
 }
 
-fn download(file_name: &str, text: &str) -> Result<(), String> {
+pub(crate) fn download(file_name: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");

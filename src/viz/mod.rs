@@ -7,3 +7,4 @@ pub mod chart;
 pub mod firehose;
 pub mod firehose_info;
 pub mod pricing;
+pub mod labs;
