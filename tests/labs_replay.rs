@@ -50,10 +50,55 @@ fn replay(lab: &Lab) {
     assert!(labs::update_completion(lab, &sandbox, &mut run).is_none());
 }
 
+/// Replays the lab with this id if it is embedded yet (the eight ids are fixed; content arrives lab by
+/// lab). `every_embedded_lab_has_a_replay_test` makes sure no embedded lab escapes these tests.
+fn replay_if_present(id: &str) {
+    match embedded().into_iter().find(|l| l.id == id) {
+        Some(lab) => replay(&lab),
+        None => eprintln!("{id}: not written yet, nothing to replay"),
+    }
+}
+
+// One test per lab, so the test harness runs them in parallel.
 #[test]
-fn every_lab_starts_unmet_and_its_solution_meets_every_check() {
+fn replay_shard_math() {
+    replay_if_present("shard-math");
+}
+#[test]
+fn replay_resharding_lineage() {
+    replay_if_present("resharding-lineage");
+}
+#[test]
+fn replay_streams_vs_firehose() {
+    replay_if_present("streams-vs-firehose");
+}
+#[test]
+fn replay_retention_fanout_pricing() {
+    replay_if_present("retention-fanout-pricing");
+}
+#[test]
+fn replay_kpl_aggregation_retries() {
+    replay_if_present("kpl-aggregation-retries");
+}
+#[test]
+fn replay_kcl_checkpoint_failover() {
+    replay_if_present("kcl-checkpoint-failover");
+}
+#[test]
+fn replay_firehose_buffering_transforms() {
+    replay_if_present("firehose-buffering-transforms");
+}
+#[test]
+fn replay_hot_shard_detection() {
+    replay_if_present("hot-shard-detection");
+}
+
+#[test]
+fn every_embedded_lab_has_a_replay_test() {
+    let source = include_str!("labs_replay.rs");
     for lab in embedded() {
-        replay(&lab);
+        let call = format!("replay_if_present(\"{}\")", lab.id);
+        assert!(source.contains(&call), "{}: add a #[test] calling {call}", lab.id);
     }
 }
 
@@ -212,6 +257,40 @@ fn id_score_and_counts_are_checked() {
 }
 
 #[test]
+fn the_json_path_reports_what_the_toml_path_does() {
+    let to_json = |text: &str| serde_json::to_string(&text.parse::<toml::Table>().unwrap()).unwrap();
+    assert_eq!(labs::parse_lab_json(FILE, &to_json(GOOD)), labs::parse_lab_toml(FILE, GOOD));
+    for bad in [
+        GOOD.replace("minutes = 10", "minutes = 10\ncolour = \"red\""),
+        GOOD.replace("kind = \"open_shards\"", "kind = \"shards_open\""),
+        GOOD.replace("\"answer q 4\"", "\"answer r 4\""),
+    ] {
+        let from_json = labs::parse_lab_json(FILE, &to_json(&bad)).unwrap_err();
+        assert_eq!(from_json, errors_of(&bad));
+    }
+    let e = labs::parse_lab_json(FILE, "[1, 2]").unwrap_err();
+    assert_eq!(e[0].reason, "a lab file must be a table of keys");
+}
+
+#[test]
+fn answers_read_as_numbers_or_option_text() {
+    let choice = GOOD.replace(
+        "kind = \"number\"\nanswer = 4",
+        "kind = \"choice\"\noptions = [\"Data Streams\", \"Firehose\"]\nanswer = 1",
+    )
+    .replace("\"answer q 4\"", "\"answer q Firehose\"");
+    let lab = labs::parse_lab_toml(FILE, &choice).unwrap_or_else(|e| panic!("{e:#?}"));
+    let (mut sandbox, mut run) = labs::start(&lab).unwrap();
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), None);
+    labs::run_step(&mut sandbox, &mut run, "answer q data streams").unwrap();
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), Some(false));
+    labs::run_step(&mut sandbox, &mut run, "answer q firehose").unwrap();
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), Some(true));
+    run.set_answer("q", " 1 ");
+    assert_eq!(labs::answer_is_right(&lab, &run, "q"), Some(true));
+}
+
+#[test]
 fn several_problems_are_all_reported() {
     let text = GOOD.replace("level = \"foundation\"", "level = \"expert\"").replace("sandbox = \"streams\"", "sandbox = \"video\"");
     let fields: Vec<Option<String>> = errors_of(&text).into_iter().map(|e| e.field).collect();
@@ -219,6 +298,30 @@ fn several_problems_are_all_reported() {
 }
 
 // ---- the step language ----
+
+#[test]
+fn runs_are_deterministic() {
+    let lab = labs::parse_lab_toml(FILE, GOOD).unwrap();
+    let lines: Vec<String> = [
+        "producer add name=p stream=orders rate=1500 bytes=30 keys=hot:3:90",
+        "consumer add kind=polling name=r stream=orders",
+        "wait 4s",
+        "aws kinesis update-shard-count --stream-name orders --target-shard-count 2 --scaling-type UNIFORM_SCALING",
+        "wait 3s",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let once = || {
+        let (mut sandbox, mut run) = labs::start(&lab).unwrap();
+        let out = labs::replay(&mut sandbox, &mut run, &lines).unwrap();
+        let p = &sandbox.producers()[0].producer;
+        (out, p.stats().records_accepted, p.stats().records_throttled, labs::evaluate(&lab, &sandbox, &run))
+    };
+    let first = once();
+    assert!(first.2 > 0, "the hot key throttles");
+    assert_eq!(first, once());
+}
 
 #[test]
 fn step_errors_name_the_line_number_the_line_and_the_reason() {
@@ -323,6 +426,18 @@ proptest! {
     }
 
     #[test]
+    fn a_damaged_lab_file_is_refused_without_panicking(start in 0usize..2000, len in 0usize..40, junk in "\\PC{0,6}") {
+        let bytes: Vec<char> = GOOD.chars().collect();
+        let start = start.min(bytes.len());
+        let end = (start + len).min(bytes.len());
+        let damaged: String = bytes[..start].iter().collect::<String>() + &junk + &bytes[end..].iter().collect::<String>();
+        let _ = labs::parse_lab_toml(FILE, &damaged);
+        if let Ok(table) = damaged.parse::<toml::Table>() {
+            let _ = labs::parse_lab_json(FILE, &serde_json::to_string(&table).unwrap());
+        }
+    }
+
+    #[test]
     fn no_structured_line_panics(
         verb in prop::sample::select(vec!["producer add", "consumer add", "wait", "fast-forward", "answer q", "expect-error X aws kinesis", "consumer stop-worker", "producer stop"]),
         args in prop::collection::vec("(name|stream|rate|bytes|keys|kind|workers|checkpoint|ttl|retry|start)=[a-z0-9:.]{0,6}|[0-9]{1,4}(ms|s|m|h|d)?|orders", 0..6),
@@ -332,5 +447,21 @@ proptest! {
         let lab = labs::parse_lab_toml(FILE, GOOD).unwrap();
         let (mut sandbox, mut run) = labs::start(&lab).unwrap();
         let _ = labs::run_step(&mut sandbox, &mut run, &line);
+    }
+}
+
+#[test]
+#[ignore = "timing aid: cargo test --test labs_replay time_steps -- --ignored --nocapture"]
+fn time_steps() {
+    for lab in embedded() {
+        let t = std::time::Instant::now();
+        let mut sandbox = kinesis_lab::sim::Sandbox::new(Default::default(), kinesis_lab::engine::time::DEFAULT_SANDBOX_START_MS);
+        let mut run = labs::LabRun::new(&lab.id, 0);
+        for line in lab.start.steps.iter().chain(&lab.solution.steps) {
+            let s = std::time::Instant::now();
+            labs::run_step(&mut sandbox, &mut run, line).unwrap();
+            eprintln!("{:>8.2?} {line}", s.elapsed());
+        }
+        eprintln!("{}: {:.2?}", lab.id, t.elapsed());
     }
 }

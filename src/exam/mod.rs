@@ -37,6 +37,7 @@
 //! route that exists; `outdated` and `wrong` carry a correction and `current` does not; difficulty 1–3.
 
 pub mod bank;
+pub mod notes;
 pub mod session;
 
 use serde::{Deserialize, Serialize};

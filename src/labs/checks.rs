@@ -96,11 +96,11 @@ fn window(sandbox: &Sandbox, stream: &str, shard: Option<&str>, seconds: u32) ->
     };
     let now_s = sandbox.now_ms() / MILLIS_PER_SECOND;
     let from = now_s.saturating_sub(seconds as u64);
-    Some(
-        (from..now_s)
-            .map(|sec| points.iter().find(|(s, _)| *s == sec).map(|(_, p)| *p).unwrap_or_default())
-            .collect(),
-    )
+    let mut out = vec![MetricPoint::default(); (now_s - from) as usize];
+    for (sec, p) in points.iter().filter(|(sec, _)| (from..now_s).contains(sec)) {
+        out[(sec - from) as usize] = *p;
+    }
+    Some(out)
 }
 
 /// The open shard that a partition key maps to (MD5 of the key, FACTS.md §1 "Identifiers and routing").

@@ -192,7 +192,8 @@ pub enum ProducerField {
     Accepted,
     /// Records refused with ProvisionedThroughputExceededException.
     Throttled,
-    /// Resends of throttled records (sent − accepted − throttled is never negative; retried = sent − first tries).
+    /// Throttled records that were (or will be) resent: throttled attempts minus those still waiting and
+    /// those dropped after RecordTtl; 0 when retries are off. An estimate from the producer's counters.
     Retried,
     /// User records dropped after RecordTtl or a full backlog.
     Dropped,

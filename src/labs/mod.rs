@@ -15,6 +15,7 @@
 //! evaluate(&Lab, &Sandbox, &LabRun) -> Vec<CheckStatus { id, text, met, detail }>
 //! score(&Lab, &Sandbox, &LabRun) -> Score { rule, value, text }  lower is better
 //! update_completion(&Lab, &Sandbox, &mut LabRun) -> Option<Score>   marks the run complete when all met
+//! answer_is_right(&Lab, &LabRun, question) -> Option<bool>      None while unanswered
 //! LabRun { lab_id, started_ms, api_calls, answers, hints_revealed, steps_run, completed }  (serde)
 //!     .set_answer(q, value), .reveal_hint(count), .note_api_call()
 //! progress::LabProgress { kind, version, labs }: record(&LabRun), export_json(), import_json(text)
@@ -22,7 +23,27 @@
 //! ```
 //!
 //! Checks read the sandbox through `api::observe`, engine metrics and actor statistics — never through an
-//! API call — so the runner panel may evaluate them every frame.
+//! API call — so the runner panel may evaluate them every frame. The panel calls `update_completion` after
+//! each clock move or action; API calls the learner makes outside `run_step` (console forms, the terminal)
+//! are counted with `LabRun::note_api_call`.
+//!
+//! # Beyond or different from the spec
+//!
+//! - `start` fails with a `StepError` (line number, line, reason) rather than a `LabError`: a start that
+//!   does not run is a content bug in one line, and that is what the error names.
+//! - `consumer_registered` spells the consumer kind `consumer_kind = "efo"` (optional): a TOML table cannot
+//!   hold the predicate's own `kind` twice.
+//! - Extra predicates: `expired_shards {stream, at_least}` (closed shards past retention);
+//!   `consumer_finished_shards {consumer, at_least}` (shards read to SHARD_END, so parents before
+//!   children); `closed_shards` takes `holding_records = true`; `write_throttling_seen` takes `shard = id`
+//!   or `key = partition key` (the open shard the key hashes to).
+//! - `shard_has_children {stream, count_at_least}` counts parent shards (shards with one or more children).
+//! - `kcl_no_loss_after_failover {consumer}`: a worker is stopped, every unfinished lease has a live owner,
+//!   and every shard is within `checks::KCL_CAUGHT_UP_MS` of the latest record.
+//! - Step language extras: `consumer start-worker N W`; consumer options `interval=1s` (polling),
+//!   `failover=10s` (kcl), `start=trim-horizon|latest`; `keys=fixed:K` is K keys `key-0`… chosen
+//!   uniformly, `keys=hot:K:PCT` gives `key-0` PCT % of the records; `bytes=B` makes each record's data
+//!   exactly B bytes (without it, the producers panel's default JSON template).
 
 pub mod checks;
 pub mod format;
@@ -117,6 +138,13 @@ pub fn run_step(sandbox: &mut Sandbox, run: &mut LabRun, line: &str) -> Result<S
 /// Runs lines in order, stopping at the first failure.
 pub fn replay(sandbox: &mut Sandbox, run: &mut LabRun, lines: &[String]) -> Result<Vec<String>, StepError> {
     lines.iter().map(|line| run_step(sandbox, run, line)).collect()
+}
+
+/// Whether the learner's answer to `question` is right: None while unanswered (or no such question).
+pub fn answer_is_right(lab: &Lab, run: &LabRun, question: &str) -> Option<bool> {
+    let q = lab.questions.iter().find(|q| q.id == question)?;
+    let raw = run.answers.get(question)?;
+    Some(checks::answer_value(lab, question, raw).is_some_and(|v| q.is_right(v)))
 }
 
 /// Marks the run complete (with its score) the first time every check is met; returns the score then.

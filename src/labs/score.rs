@@ -3,9 +3,9 @@
 //! - `fewest_api_calls`: the learner's API calls (`LabRun::api_calls`).
 //! - `shortest_sim_time`: simulated seconds from the start to completion (or to now, if not complete).
 //! - `lowest_cost`: the monthly bill (USD) of every stream and delivery stream in the sandbox, priced by
-//!   `engine::pricing` at the default rates with the workload they were observed to carry: the average
-//!   incoming records/s and record size over the seconds with traffic since the run started (at most the
-//!   last hour of metrics), the consumers attached, retention and shard count.
+//!   `engine::pricing` at the default rates with the workload they were observed to carry: the median
+//!   incoming records/s and the mean record size over the seconds with traffic since the run started (at
+//!   most the last hour of metrics), the consumers attached, retention and shard count.
 
 use serde::{Deserialize, Serialize};
 
@@ -33,18 +33,21 @@ pub struct Score {
     pub text: String,
 }
 
-/// Average (records/s, bytes per record) over the seconds with any traffic, among `points`.
+/// (records/s, bytes per record) over the seconds with any traffic among `points`: the median second's
+/// records (a partial first or last second does not drag it down) and the mean record size.
 fn observed(points: impl Iterator<Item = (u64, u64)>) -> (u64, u64) {
-    let (mut seconds, mut records, mut bytes) = (0u64, 0u64, 0u64);
+    let mut per_second: Vec<u64> = Vec::new();
+    let (mut records, mut bytes) = (0u64, 0u64);
     for (r, b) in points.filter(|(r, _)| *r > 0) {
-        seconds += 1;
+        per_second.push(r);
         records += r;
         bytes += b;
     }
-    if seconds == 0 || records == 0 {
+    if per_second.is_empty() || records == 0 {
         return (0, 0);
     }
-    (records.div_ceil(seconds), bytes.div_ceil(records))
+    per_second.sort_unstable();
+    (per_second[per_second.len() / 2], bytes.div_ceil(records))
 }
 
 /// The monthly cost of what the sandbox holds, with the arithmetic in words.

@@ -13,6 +13,7 @@ mod firehose;
 mod format;
 mod lab;
 mod labs;
+mod notes;
 mod partition_key;
 mod persist;
 mod pricing;
@@ -56,7 +57,7 @@ fn App() -> impl IntoView {
     persist::install_autosave(store);
     provide_context(labs::LabsUi::install(lab, store));
     transforms::install(lab);
-    if let Some(first) = untrack(|| lab.peek_sandbox(|sb| sb.service.engine.streams().next().map(|s| s.name.clone()))).flatten() {
+    if let Some(first) = untrack(|| lab.peek_sandbox(|sb| sb.service.engine.streams().next().map(|s| s.name.clone()))).flatten().filter(|_| lab.selected.get_untracked().is_none()) {
         lab.selected.set(Some(first));
     }
     let route = RwSignal::new(current_route());
@@ -127,6 +128,15 @@ fn App() -> impl IntoView {
                     }.into_any(),
                     Route::Pricing => view! { <pricing::PricingView /> }.into_any(),
                     Route::Labs => view! { <labs::LabsPage /> }.into_any(),
+                    Route::Notes => view! {
+                        <h1>"Study notes, claim by claim"</h1>
+                        <p class="lede">
+                            "Every claim of the five study notes, restated in our words and checked against AWS today: "
+                            "current, outdated (AWS changed since) or wrong, with the correction and the AWS pages behind it, "
+                            "and the exam scenarios and labs that test it."
+                        </p>
+                        <notes::NotesView />
+                    }.into_any(),
                     other => view! { <coming::Coming route=other /> }.into_any(),
                 }}
                 </LabFrame>

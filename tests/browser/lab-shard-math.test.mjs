@@ -157,7 +157,7 @@ test('a new learner completes shard-math from the page, and progress survives a 
     await page.getByTestId('reshard-note').waitFor();
     assert.equal(await text(page, 'lab-api-calls'), '2');
     await stepSeconds(page, 3);
-    await addProducer(page, { name: 'hot', rate: 1500, bytes: 200, hot: { keys: 10, percent: 95 } });
+    await addProducer(page, { name: 'hot', rate: 1200, bytes: 200, hot: { keys: 10, percent: 95 } });
 
     // The producer step 4 asks for on orders: 3,000 records/s of 900 bytes, random keys.
     await page.locator('[data-testid="stream-pick"]', { hasText: 'orders' }).click();
