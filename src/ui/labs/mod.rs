@@ -211,8 +211,9 @@ impl LabsUi {
                 }));
                 return;
             }
-        } else if let Some(previous) = self.active.get_untracked() {
-            // Restarting or switching labs: the abandoned attempt still counts its hints.
+        } else if let Some(previous) = self.active.get_untracked().filter(|a| a.run.completed.is_none()) {
+            // Restarting or switching labs: the abandoned attempt still counts its hints (a completed one
+            // was recorded when it completed).
             self.progress.update(|p| store::record(p, &previous));
         }
         let first_stream = first_stream(&def);
