@@ -215,3 +215,54 @@ test('a new learner completes shard-math from the page, and progress survives a 
     await browser.close();
   }
 });
+
+test('lab progress: import, export, refused files and reset on #/labs', async () => {
+  const browser = await launch({ origin: site.origin });
+  const { page, problems } = browser;
+  try {
+    await page.goto(site.url + '#/labs');
+    const progress = page.locator('[data-testid="lab-card"][data-lab="shard-math"]').getByTestId('lab-progress');
+    await progress.waitFor({ timeout: 30_000 });
+    assert.match(await progress.innerText(), /Not completed yet/);
+
+    const file = (name, body) => ({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+    const good = {
+      kind: 'kinesis-lab/lab-progress',
+      version: 1,
+      labs: {
+        'shard-math': { completed: true, best_score: 3, best_score_text: '3 API calls', score_rule: 'fewest_api_calls', hints_used: 1, completions: 1 },
+      },
+    };
+    await page.locator('#lab-progress-import').setInputFiles(file('p.json', JSON.stringify(good)));
+    await page.getByTestId('labs-notice').filter({ hasText: 'imported' }).waitFor();
+    assert.match(await progress.innerText(), /Completed · best: 3 API calls/);
+
+    // Export gives the same progress back.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('lab-progress-export').click()]);
+    const exported = JSON.parse(await (await import('node:fs/promises')).readFile(await download.path(), 'utf8'));
+    assert.deepEqual(exported, good);
+
+    // A damaged file and one from a newer version are refused, and nothing changes.
+    await page.locator('#lab-progress-import').setInputFiles(file('bad.json', '{not json'));
+    await page.getByTestId('labs-notice').filter({ hasText: 'damaged' }).waitFor();
+    await page.locator('#lab-progress-import').setInputFiles(file('new.json', JSON.stringify({ ...good, version: 99 })));
+    await page.getByTestId('labs-notice').filter({ hasText: 'newer Kinesis Lab' }).waitFor();
+    assert.match(await progress.innerText(), /Completed · best: 3 API calls/);
+    await screenshot(page, 'lab-progress-refused.png');
+
+    // Reset asks first.
+    await page.getByTestId('lab-progress-reset').click();
+    assert.match(await page.getByTestId('lab-progress-reset').innerText(), /Really reset/);
+    await page.getByTestId('lab-progress-reset').click();
+    assert.match(await progress.innerText(), /Not completed yet/);
+    await page.reload();
+    await progress.waitFor({ timeout: 30_000 });
+    assert.match(await progress.innerText(), /Not completed yet/, 'the reset was saved');
+    assertNoProblems(problems);
+  } catch (err) {
+    await screenshot(page, 'lab-progress-failure.png').catch(() => {});
+    throw err;
+  } finally {
+    await browser.close();
+  }
+});
