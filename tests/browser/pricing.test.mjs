@@ -156,6 +156,27 @@ test('bills follow the traffic, rates are editable with their date, bad rates ar
   }
 });
 
+test('the Streams view links to the calculator with its shard count', async () => {
+  const browser = await launch({ origin: site.origin });
+  const { page, problems } = browser;
+  try {
+    await page.goto(site.url + '#/streams');
+    await page.locator('#create-stream').waitFor({ timeout: 30_000 });
+    await page.locator('#stream-name').fill('priced');
+    await page.locator('#shard-count').fill('4');
+    await page.locator('#create-stream').click();
+    await page.getByTestId('price-this-stream').click();
+    await page.getByTestId('bill-provisioned-total').waitFor();
+    assert.equal(await page.getByLabel('Shards (provisioned)', { exact: true }).inputValue(), '4');
+    assert.match(await text(page, 'sizing-chosen'), /You set 4 shard\(s\)/);
+    // 4 shards × 730 h × $0.015 + 2,628 million PUT units × $0.014 (default traffic).
+    assert.equal(await text(page, 'bill-provisioned-total'), usd(4 * 730 * 0.015 + 2628 * 0.014));
+    assertNoProblems(problems);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('wide screen: the three bills side by side', async () => {
   const browser = await launch({ origin: site.origin, viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
   const { page, problems } = browser;

@@ -33,7 +33,13 @@ pub struct PricingState {
 
 impl PricingState {
     fn new() -> Self {
-        let form = RwSignal::new(WorkloadText::from_workload(&Workload::default()));
+        let mut text = WorkloadText::from_workload(&Workload::default());
+        // `#/pricing?shards=N` (the Streams view's link) starts from that stream's shard count.
+        let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+        if let Some(shards) = crate::viz::route::query_param(&hash, "shards").filter(|s| s.chars().all(|c| c.is_ascii_digit())) {
+            text.shards = shards;
+        }
+        let form = RwSignal::new(text);
         let workload = Memo::new(move |_| form.with(parse_workload));
         PricingState {
             form,
