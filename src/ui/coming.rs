@@ -15,7 +15,7 @@ fn plan(route: Route) -> &'static str {
             Firehose, retention and fan-out pricing, and more.",
         Route::Exam => "Exam-style scenarios for DEA-C01, MLA-C01 and the retired MLS-C01, in study and timed modes.",
         Route::Notes => "The study notes' claims, each marked current, outdated or wrong, linked to labs and scenarios.",
-        Route::Streams => "",
+        Route::Streams | Route::Pricing => "",
     }
 }
 

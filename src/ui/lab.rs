@@ -99,6 +99,9 @@ pub struct Lab {
     pub selected: RwSignal<Option<String>>,
     pub partition_key: RwSignal<String>,
     pub last_put: RwSignal<Option<PutView>>,
+    /// API calls the learner has made from this page (console actions and terminal commands; never the
+    /// views' observe reads nor simulated actors). A guided lab's run counts them for its score.
+    pub learner_calls: RwSignal<u64>,
 }
 
 impl Lab {
@@ -113,12 +116,14 @@ impl Lab {
             selected: RwSignal::new(None),
             partition_key: RwSignal::new("customer-42".to_string()),
             last_put: RwSignal::new(None),
+            learner_calls: RwSignal::new(0),
         }
     }
 
     /// Calls one Kinesis operation with a JSON request body; `Ok` holds the 200 response body.
     pub fn call(&self, operation: &str, request: Value) -> Result<Value, ApiFailure> {
         let body = serde_json::to_vec(&request).expect("a serde_json::Value always serialises");
+        self.count_learner_call();
         let reply = self
             .with_sandbox(|sandbox| sandbox.service.call(operation, &body))
             .ok_or_else(|| ApiFailure::local("the simulation is no longer running (page unloaded)"))?;
@@ -135,6 +140,7 @@ impl Lab {
     /// boto3's `firehose` client would; `Ok` holds the 200 response body.
     pub fn call_firehose(&self, operation: &str, request: Value) -> Result<Value, ApiFailure> {
         let body = serde_json::to_vec(&request).expect("a serde_json::Value always serialises");
+        self.count_learner_call();
         let reply = self
             .with_sandbox(|sandbox| sandbox.firehose.call(operation, &body))
             .ok_or_else(|| ApiFailure::local("the simulation is no longer running (page unloaded)"))?;
@@ -143,6 +149,11 @@ impl Lab {
             ApiReply::Json { status, body } => Err(ApiFailure::from_body(status, &body)),
             ApiReply::Subscribed { .. } => Err(ApiFailure::local(format!("{operation} answered with an event stream"))),
         }
+    }
+
+    /// Counts one API call made by the learner (see `learner_calls`).
+    pub fn count_learner_call(&self) {
+        self.learner_calls.update(|n| *n += 1);
     }
 
     /// Runs `f` on the sandbox (mutably) and tells every view that reads it to refresh. `None` only

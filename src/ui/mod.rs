@@ -13,9 +13,11 @@ mod exam;
 mod firehose;
 mod format;
 mod lab;
+mod labs;
 mod notes;
 mod partition_key;
 mod persist;
+mod pricing;
 mod records_panel;
 mod shortcuts;
 mod streams;
@@ -54,8 +56,9 @@ fn App() -> impl IntoView {
     let store = persist::Store::new(lab, notice);
     provide_context(store);
     persist::install_autosave(store);
+    provide_context(labs::LabsUi::install(lab, store));
     transforms::install(lab);
-    if let Some(first) = untrack(|| lab.peek_sandbox(|sb| sb.service.engine.streams().next().map(|s| s.name.clone()))).flatten() {
+    if let Some(first) = untrack(|| lab.peek_sandbox(|sb| sb.service.engine.streams().next().map(|s| s.name.clone()))).flatten().filter(|_| lab.selected.get_untracked().is_none()) {
         lab.selected.set(Some(first));
     }
     let route = RwSignal::new(current_route());
@@ -105,6 +108,7 @@ fn App() -> impl IntoView {
                 <ul>{Route::ALL.into_iter().filter(|r| !r.is_sandbox()).map(nav_link).collect_view()}</ul>
             </nav>
             <main id="main" tabindex="-1">
+                <LabFrame route=route>
                 {move || match route.get() {
                     Route::Streams => view! {
                         <h1>"Kinesis Data Streams sandbox"</h1>
@@ -123,6 +127,8 @@ fn App() -> impl IntoView {
                         </p>
                         <firehose::FirehoseView />
                     }.into_any(),
+                    Route::Pricing => view! { <pricing::PricingView /> }.into_any(),
+                    Route::Labs => view! { <labs::LabsPage /> }.into_any(),
                     Route::Notes => view! {
                         <h1>"Study notes, claim by claim"</h1>
                         <p class="lede">
@@ -135,8 +141,25 @@ fn App() -> impl IntoView {
                     Route::Exam => view! { <exam::ExamView /> }.into_any(),
                     other => view! { <coming::Coming route=other /> }.into_any(),
                 }}
+                </LabFrame>
             </main>
         </div>
         <ShortcutsOverlay open=overlay />
+    }
+}
+
+/// The lab runner panel beside the sandbox page of the active lab (beside on wide screens, above on narrow
+/// ones, by CSS); other pages are shown as they are.
+#[component]
+fn LabFrame(route: RwSignal<Route>, children: Children) -> impl IntoView {
+    let labs_ui = labs::use_labs();
+    let with_runner = Memo::new(move |_| {
+        labs_ui.active_def().is_some_and(|d| crate::viz::labs::sandbox_route(&d.sandbox) == route.get())
+    });
+    view! {
+        <div class="lab-frame" class:with-runner=move || with_runner.get()>
+            {move || with_runner.get().then(|| view! { <labs::RunnerPanel /> })}
+            <div class="lab-frame-main">{children()}</div>
+        </div>
     }
 }

@@ -122,6 +122,9 @@ pub fn Terminal() -> impl IntoView {
         });
         match lab.with_sandbox(|sandbox| crate::cli::run_with(&line, &mut sandbox.service, &mut sandbox.firehose)) {
             Some(out) => {
+                if crate::viz::labs::terminal_line_called_api(&line, out.exit_code) {
+                    lab.count_learner_call();
+                }
                 push(entries, EntryKind::Stdout, out.stdout);
                 push(entries, EntryKind::Stderr, out.stderr);
             }

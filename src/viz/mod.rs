@@ -7,3 +7,5 @@ pub mod chart;
 pub mod firehose;
 pub mod firehose_info;
 pub mod exam_text;
+pub mod pricing;
+pub mod labs;

@@ -11,11 +11,20 @@ pub enum Route {
     Labs,
     Exam,
     Notes,
+    Pricing,
 }
 
 impl Route {
-    pub const ALL: [Route; 7] =
-        [Route::Streams, Route::Firehose, Route::Analytics, Route::Video, Route::Labs, Route::Exam, Route::Notes];
+    pub const ALL: [Route; 8] = [
+        Route::Streams,
+        Route::Firehose,
+        Route::Analytics,
+        Route::Video,
+        Route::Labs,
+        Route::Exam,
+        Route::Notes,
+        Route::Pricing,
+    ];
 
     /// The fragment path, e.g. `/streams`.
     pub fn path(self) -> &'static str {
@@ -27,6 +36,7 @@ impl Route {
             Route::Labs => "/labs",
             Route::Exam => "/exam",
             Route::Notes => "/notes",
+            Route::Pricing => "/pricing",
         }
     }
 
@@ -39,6 +49,7 @@ impl Route {
             Route::Labs => "Labs",
             Route::Exam => "Exam practice",
             Route::Notes => "Study notes",
+            Route::Pricing => "Cost calculator",
         }
     }
 

@@ -130,6 +130,11 @@ fn StreamDetail(name: String) -> impl IntoView {
                     href=format!("#/firehose?source={name}")>"Deliver this stream to S3 with Firehose →"</a>
                 <span class="help">" Opens the Firehose designer with this stream as the source."</span>
             </p>
+            <p class="deliver-link">
+                <a class="button-link" data-testid="price-this-stream"
+                    href=move || format!("#/pricing?shards={}", lab.stream_view().map_or(1, |s| s.open_shard_count))>"What would this cost a month? →"</a>
+                <span class="help">" Opens the cost calculator with this stream's shard count."</span>
+            </p>
             <DeleteStream name=name.clone() />
         </section>
         <div class="tabs" role="tablist" aria-label="Stream views" on:keydown=on_key>

@@ -140,9 +140,19 @@ fn AddProducer(stream: String) -> impl IntoView {
     let aggregate = RwSignal::new(false);
     let retry = RwSignal::new(false);
     let seed = RwSignal::new("1".to_string());
+    let fixed_bytes = RwSignal::new("900".to_string());
     let error = RwSignal::new(None::<ApiFailure>);
     let stream = StoredValue::new(stream);
 
+    // A template of exactly N plain bytes: shard math is about record sizes (lab steps ask for them).
+    let use_fixed_size = move |_| match fixed_bytes.get_untracked().trim().parse::<usize>() {
+        // 1 MiB: the largest record a default stream accepts (FACTS.md §1).
+        Ok(n) if (1..=1_048_576).contains(&n) => {
+            error.set(None);
+            template.set("x".repeat(n));
+        }
+        _ => error.set(Some(ApiFailure::local("Record size must be a whole number of bytes from 1 to 1,048,576."))),
+    };
     let hot_key_preset = move |_| {
         name.set("hot-key".into());
         rate.set("3000".into());
@@ -227,6 +237,12 @@ fn AddProducer(stream: String) -> impl IntoView {
                         <code>"{{date.now}}"</code>", "<code>"{{date.epoch}}"</code>", "<code>"{{name.firstName}}"</code>"."
                     </p>
                     <div class="row">
+                        <div class="field narrow"><label for="fixed-record-bytes">"Record size (bytes)"</label>
+                            <input id="fixed-record-bytes" type="number" min="1" max="1048576" step="1"
+                                prop:value=fixed_bytes on:input=move |ev| fixed_bytes.set(event_target_value(&ev)) /></div>
+                        <button type="button" id="use-fixed-size" class="quiet"
+                            title="Replaces the template with plain text of exactly this many bytes (sizes are what shard math is about)"
+                            on:click=use_fixed_size>"Use fixed-size records"</button>
                         {PRESETS.iter().map(|(label, text)| {
                             let text = text.to_string();
                             view! { <button type="button" class="quiet" on:click=move |_| template.set(text.clone())>{*label}</button> }
