@@ -28,6 +28,16 @@ pub fn sandbox_route(sandbox: &str) -> Route {
     }
 }
 
+/// A lab's score rule in words (`fewest_api_calls` → `fewest API calls`), for the completion card.
+pub fn score_rule_text(rule: &str) -> String {
+    match rule {
+        "fewest_api_calls" => "fewest API calls".into(),
+        "shortest_sim_time" => "shortest simulated time".into(),
+        "lowest_cost" => "lowest monthly cost".into(),
+        other => other.replace('_', " "),
+    }
+}
+
 /// A source reference in words: `Study note 000_….txt, “Shards”` or `FACTS §1 Writes`.
 pub fn source_text(source: &SourceRef) -> String {
     match (&source.note, &source.section, &source.facts) {
@@ -89,6 +99,15 @@ impl StoredActiveRun {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn score_rules_read_as_words() {
+        assert_eq!(score_rule_text("fewest_api_calls"), "fewest API calls");
+        assert_eq!(score_rule_text("shortest_sim_time"), "shortest simulated time");
+        assert_eq!(score_rule_text("lowest_cost"), "lowest monthly cost");
+        assert_eq!(score_rule_text("new_rule"), "new rule");
+    }
+
     use super::*;
 
     #[test]

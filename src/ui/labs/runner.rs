@@ -54,7 +54,7 @@ fn RunnerBody(def: LabDef) -> impl IntoView {
                 <section class="lab-complete" data-testid="lab-complete" aria-labelledby="lab-complete-title">
                     <h3 id="lab-complete-title">"✓ Lab complete"</h3>
                     <p>"Every check is met. Score: "<strong data-testid="lab-score">{c.score.text.clone()}</strong>
-                        {format!(" (lower is better; rule: {}).", c.score.rule.replace('_', " "))}</p>
+                        {format!(" (lower is better; rule: {}).", crate::viz::labs::score_rule_text(&c.score.rule))}</p>
                     {assisted.then(|| view! { <p class="help">"You looked at the solution, so this run does not count as a best score."</p> })}
                     <p><a href="#/labs">"Back to the labs"</a></p>
                 </section>
