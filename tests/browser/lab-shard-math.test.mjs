@@ -266,3 +266,53 @@ test('lab progress: import, export, refused files and reset on #/labs', async ()
     await browser.close();
   }
 });
+
+// Show solution marks the run as assisted and lists the reference solution's steps; Reset (confirmed) puts
+// the lab back to its start state: no answers, no hints, no calls, the resize undone, solution hidden.
+test('lab runner: show the solution, then reset the lab', async () => {
+  const browser = await launch({ origin: site.origin, viewport: { width: 1500, height: 900 }, deviceScaleFactor: 1 });
+  const { page, problems } = browser;
+  try {
+    await page.goto(site.url + '#/labs?lab=shard-math');
+    const card = page.locator('[data-testid="lab-card"][data-lab="shard-math"]');
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByTestId('lab-start').click();
+    await card.getByTestId('lab-start-confirm-button').click();
+    await page.getByTestId('lab-runner').waitFor({ timeout: 30_000 });
+
+    assert.match(await answer(page, 'write-bandwidth-shards', 3), /Right/);
+    await page.getByTestId('lab-hint').click();
+    await page.getByTestId('term-input').fill(
+      'aws kinesis update-shard-count --stream-name orders --target-shard-count 5 --scaling-type UNIFORM_SCALING',
+    );
+    await page.getByTestId('term-input').press('Enter');
+    await page.getByTestId('term-scrollback').getByText('"TargetShardCount": 5').waitFor();
+    await stepSeconds(page, 5);
+    assert.equal(await text(page, 'lab-api-calls'), '1');
+    assert.equal(await checkMet(page, 'orders-resized'), true);
+
+    // Show solution asks first, then shows the reference steps and says the run is assisted.
+    assert.equal(await page.getByTestId('lab-solution').count(), 0);
+    await page.getByTestId('lab-show-solution').click();
+    await page.getByTestId('lab-solution-confirm').click();
+    const solution = page.getByTestId('lab-solution');
+    await solution.waitFor();
+    assert.match(await solution.innerText(), /update-shard-count --stream-name orders --target-shard-count 5/);
+    await screenshot(page, 'lab-shard-math-solution.png');
+
+    // Reset asks first, then starts the lab afresh.
+    await page.getByTestId('lab-reset').click();
+    await page.getByTestId('lab-reset-confirm').click();
+    await page.getByTestId('lab-runner').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="lab-api-calls"]')?.textContent.trim() === '0');
+    assert.equal(await page.getByTestId('lab-answer-write-bandwidth-shards').inputValue(), '');
+    assert.equal(await page.getByTestId('lab-hints').locator('li').count(), 0);
+    assert.equal(await page.getByTestId('lab-solution').count(), 0, 'a fresh run is not assisted');
+    assert.equal(await checkMet(page, 'orders-resized'), false, 'orders is back to its start state');
+    assert.equal(await page.locator('[data-testid="lab-check"][data-met="true"]').count(), 0);
+    await screenshot(page, 'lab-shard-math-reset.png');
+    assertNoProblems(problems);
+  } finally {
+    await browser.close();
+  }
+});
