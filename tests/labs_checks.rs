@@ -144,7 +144,9 @@ fn traffic_predicates() {
 fn consumer_predicates() {
     let (lab, mut sb, mut run) = setup();
     let efo = Predicate::ConsumerRegistered { stream: "s".into(), consumer_kind: Some("efo".into()), at_least: 1 };
-    let records = Predicate::ConsumerRecords { consumer: "r".into(), at_least: 100 };
+    let records = Predicate::ConsumerRecords { consumer: "r".into(), at_least: 100, consumer_kind: None };
+    let r_as_efo = Predicate::ConsumerRecords { consumer: "r".into(), at_least: 100, consumer_kind: Some("efo".into()) };
+    let fan_as_efo = Predicate::ConsumerRecords { consumer: "fan".into(), at_least: 1, consumer_kind: Some("efo".into()) };
     let lag = Predicate::ConsumerLag { consumer: "r".into(), max_ms: 3_000 };
     let workers = Predicate::KclWorkers { consumer: "app".into(), alive: 1 };
     let no_loss = Predicate::KclNoLossAfterFailover { consumer: "app".into() };
@@ -156,10 +158,13 @@ fn consumer_predicates() {
     step(&mut sb, &mut run, "consumer add kind=efo name=fan stream=s");
     step(&mut sb, &mut run, "consumer add kind=kcl name=app stream=s workers=2 checkpoint=1s failover=3s");
     step(&mut sb, &mut run, "wait 10s");
-    for p in [&efo, &records, &lag] {
+    for p in [&efo, &records, &lag, &fan_as_efo] {
         let o = eval(p, &lab, &sb, &run);
         assert!(o.met, "{p:?}: {}", o.detail);
     }
+    // A polling reader does not satisfy a check that asks for an enhanced fan-out one.
+    let o = eval(&r_as_efo, &lab, &sb, &run);
+    assert!(!o.met && o.detail.contains("not efo"), "{}", o.detail);
     assert!(!eval(&workers, &lab, &sb, &run).met, "two workers are alive");
     assert!(!eval(&no_loss, &lab, &sb, &run).met, "no failover yet");
     step(&mut sb, &mut run, "consumer stop-worker app worker-1");

@@ -465,3 +465,22 @@ fn time_steps() {
         eprintln!("{}: {:.2?}", lab.id, t.elapsed());
     }
 }
+
+#[test]
+fn an_unknown_consumer_kind_is_named() {
+    let with_reader = GOOD.replace(
+        "steps = [\"aws kinesis update-shard-count",
+        "steps = [\"consumer add kind=polling name=r stream=orders\", \"aws kinesis update-shard-count",
+    );
+    let ok = with_reader.replace(
+        "{ kind = \"open_shards\", stream = \"orders\", at_least = 2 }",
+        "{ kind = \"consumer_records\", consumer = \"r\", at_least = 1, consumer_kind = \"efo\" }",
+    );
+    assert_ne!(ok, with_reader, "the sample's check was replaced");
+    labs::parse_lab_toml(FILE, &ok).unwrap_or_else(|e| panic!("{e:#?}"));
+    let errors = errors_of(&ok.replace("consumer_kind = \"efo\"", "consumer_kind = \"fanout\""));
+    assert!(
+        errors.iter().any(|e| e.field.as_deref().is_some_and(|f| f.ends_with("consumer_kind")) && e.reason.contains("`fanout`")),
+        "{errors:#?}"
+    );
+}

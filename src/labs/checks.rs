@@ -159,6 +159,16 @@ fn find_consumer<'a>(sandbox: &'a Sandbox, name: &str) -> Option<&'a Consumer> {
     sandbox.consumers().iter().map(|e| &e.consumer).find(|c| c.name() == name)
 }
 
+/// A consumer kind as lab files spell it (`consumer add kind=…`).
+fn consumer_kind_name(kind: crate::sim::consumers::ConsumerKind) -> &'static str {
+    use crate::sim::consumers::ConsumerKind;
+    match kind {
+        ConsumerKind::Polling => "polling",
+        ConsumerKind::FanOut => "efo",
+        ConsumerKind::Kcl => "kcl",
+    }
+}
+
 fn find_producer<'a>(sandbox: &'a Sandbox, name: &str) -> Option<&'a Producer> {
     sandbox.producers().iter().map(|e| &e.producer).find(|p| p.config().name == name)
 }
@@ -330,8 +340,13 @@ pub fn evaluate_predicate(p: &Predicate, lab: &Lab, sandbox: &Sandbox, run: &Lab
             }
             outcome(worst <= *max_ms, format!("{consumer} is at most {worst} ms behind on {} shards", rows.len()))
         }
-        Predicate::ConsumerRecords { consumer, at_least } => {
+        Predicate::ConsumerRecords { consumer, at_least, consumer_kind } => {
             let Some(c) = find_consumer(sandbox, consumer) else { return no_consumer(consumer) };
+            if let Some(wanted) = consumer_kind.as_deref() {
+                if consumer_kind_name(c.kind()) != wanted {
+                    return outcome(false, format!("{consumer} is a {} consumer, not {wanted}", c.kind().label()));
+                }
+            }
             let read: u64 = match c {
                 Consumer::Kcl(g) => g.total_processed(),
                 _ => c.lag_by_shard().iter().map(|r| r.records_read).sum(),

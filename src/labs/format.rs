@@ -290,6 +290,10 @@ pub enum Predicate {
     ConsumerRecords {
         consumer: String,
         at_least: u64,
+        /// Extra: met only if the consumer is of this kind (`polling`, `efo`, `kcl`), so a lab can require
+        /// the design it asked for and not just any reader with that name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consumer_kind: Option<String>,
     },
     /// Extra: the consumer read at least this many shards to their end (SHARD_END), i.e. closed parents
     /// were finished before their children were read.

@@ -293,8 +293,13 @@ fn check_predicate(file: &str, field: &str, p: &Predicate, lab: &Lab, names: &Na
                 err("consumer_kind", format!("`{kind}`: only efo consumers are registered"));
             }
         }
+        Predicate::ConsumerRecords { consumer, consumer_kind, .. } => {
+            consumer_ref(consumer, &mut err);
+            if let Some(kind) = consumer_kind.as_deref().filter(|k| !["polling", "efo", "kcl"].contains(k)) {
+                err("consumer_kind", format!("`{kind}`: one of polling, efo, kcl"));
+            }
+        }
         Predicate::ConsumerLag { consumer, .. }
-        | Predicate::ConsumerRecords { consumer, .. }
         | Predicate::ConsumerFinishedShards { consumer, .. }
         | Predicate::KclWorkers { consumer, .. }
         | Predicate::KclNoLossAfterFailover { consumer } => consumer_ref(consumer, &mut err),
