@@ -143,3 +143,18 @@ fn the_filter_narrows_by_difficulty_and_reads_progress_saved_without_it() {
     let loaded = ExamProgress::import(&old, &bank).unwrap();
     assert!(loaded.current.unwrap().filter.difficulties.is_empty());
 }
+
+/// A link to one scenario (`#/exam?scenario=<id>`, from the notes map) starts a study attempt of that
+/// scenario alone; an unknown id matches nothing.
+#[test]
+fn a_filter_by_id_starts_that_scenario_alone() {
+    let bank = load_bank().expect("bank loads");
+    let id = bank.scenarios[7].id.clone();
+    let mut progress = ExamProgress::default();
+    let only = Filter { ids: vec![id.clone()], ..Filter::default() };
+    assert_eq!(only.count(&bank), 1);
+    let attempt = progress.start(&bank, only, Mode::Study, 1, 0, 1).expect("starts");
+    assert_eq!(attempt.questions, vec![id]);
+    let unknown = Filter { ids: vec!["no-such-scenario".into()], ..Filter::default() };
+    assert_eq!(unknown.count(&bank), 0);
+}

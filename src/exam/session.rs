@@ -40,6 +40,10 @@ pub struct Filter {
     pub difficulties: Vec<u8>,
     /// Only items whose review is due (spaced repetition).
     pub due_only: bool,
+    /// Only these scenarios, by id (all when empty): a link to one scenario (`#/exam?scenario=<id>`, from
+    /// the notes map) opens it alone. Defaulted so progress saved before it existed reads.
+    #[serde(default)]
+    pub ids: Vec<String>,
 }
 
 impl Filter {
@@ -48,6 +52,7 @@ impl Filter {
             && (self.services.is_empty() || self.services.contains(&s.domain))
             && (self.topics.is_empty() || self.topics.contains(&s.topic))
             && (self.difficulties.is_empty() || self.difficulties.contains(&s.difficulty))
+            && (self.ids.is_empty() || self.ids.contains(&s.id))
     }
 
     /// How many of the bank's scenarios this filter lets through (before `due_only`): what the setup

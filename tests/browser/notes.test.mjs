@@ -98,6 +98,10 @@ test('notes map: outdated claim with its correction, filters, and a scenario lin
     await link.click();
     await page.waitForURL((u) => u.hash === target, { timeout: 10_000 });
     assert.match(await page.title(), /^Exam practice · Kinesis Lab$/);
+    // The exam page opens that scenario alone, in study mode.
+    await page.getByTestId('exam-stem').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('exam-stem').innerText(), /metric graphs/);
+    await shot(page, 'notes-linked-scenario.png');
 
     assertNoProblems(problems);
   } finally {

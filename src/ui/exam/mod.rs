@@ -145,6 +145,7 @@ pub fn ExamView() -> impl IntoView {
                 notice: RwSignal::new(problem.map(|p| (p, true))),
             };
             provide_context(ui);
+            open_linked_scenario(ui);
             // Saved after every change (the progress is small: answers and review boxes, no bank text).
             Effect::new(move |first: Option<()>| {
                 let result = ui.progress.with(store::save);
@@ -157,6 +158,23 @@ pub fn ExamView() -> impl IntoView {
             view! { <ExamPage /> }.into_any()
         }
     }
+}
+
+/// `#/exam?scenario=<id>` (the notes map's links) opens that scenario alone in study mode — unless a
+/// timed attempt is still running, which a link must not replace (the learner's answers would go).
+fn open_linked_scenario(ui: ExamUi) {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let Some(id) = crate::viz::route::query_param(&hash, "scenario") else { return };
+    if ui.bank.get(&id).is_none() {
+        ui.notice.set(Some((format!("There is no scenario called {id}."), true)));
+        return;
+    }
+    let running_timed = ui.with_attempt(|a| a.is_some_and(|a| a.submitted_ms.is_none() && matches!(a.mode, Mode::Timed { .. })));
+    if running_timed {
+        ui.notice.set(Some(("A timed attempt is running: submit it to open the linked scenario.".into(), true)));
+        return;
+    }
+    ui.start(Filter { ids: vec![id], ..Filter::default() }, Mode::Study, 1);
 }
 
 #[component]

@@ -49,6 +49,7 @@ pub fn Setup() -> impl IntoView {
             d => vec![d],
         },
         due_only: false,
+        ids: vec![],
     });
     let matching = move || filter.with(|f| f.count(ui.bank));
     let topics = {
